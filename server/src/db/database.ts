@@ -1,0 +1,35 @@
+import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema';
+import * as core from './migrations/2026-11-21T0900-core';
+
+export type DB = Kysely<Database>;
+
+// Dated migrations, listed here so bundlers and tsx see them alike. Never edit one that has landed.
+const MIGRATIONS: Record<string, Migration> = {
+  '2026-11-21T0900-core': core,
+};
+
+class StaticMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return MIGRATIONS;
+  }
+}
+
+// Timestamps as Date, numeric and int8 as exact strings (never floats).
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => v);
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
+
+export function createDb(connectionString: string, options: { max?: number } = {}): DB {
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+  // An idle client that errors (server restart) must not crash the process.
+  pool.on('error', () => {});
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,329 @@
+// Row types of the server database, as Kysely sees them. `numeric` and `bigint` arrive as strings.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Numeric = ColumnType<string, string, string>;
+type Json<T> = ColumnType<T, string, string>;
+
+/** Columns every synced table carries; the trigger sets version and xact_id. */
+interface Synced {
+  version: ColumnType<string, never, never>;
+  xact_id: ColumnType<string | null, never, never>;
+  deleted_at: Timestamp | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: Json<unknown>;
+  updated_at: Generated<Date>;
+}
+
+export interface TeamsTable extends Synced {
+  id: Generated<string>;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface UsersTable extends Synced {
+  id: Generated<string>;
+  email: string;
+  display_name: string;
+  role: string;
+  language: Generated<string>;
+  password_hash: string;
+  totp_secret: string | null;
+  totp_enabled_at: Timestamp | null;
+  totp_last_step: ColumnType<string | null, number | string | null, number | string | null>;
+  disabled_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface TeamMembersTable {
+  team_id: string;
+  user_id: string;
+}
+
+export interface SessionsTable {
+  id: Generated<string>;
+  token_hash: string;
+  user_id: string;
+  kind: Generated<string>;
+  totp_verified: Generated<boolean>;
+  created_at: CreatedAt;
+  last_seen_at: Generated<Date>;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface LoginAttemptsTable {
+  id: Generated<string>;
+  email: string;
+  ip: string;
+  succeeded: boolean;
+  at: Generated<Date>;
+}
+
+export interface IntakeKeysTable {
+  id: Generated<string>;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  default_team_id: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  revoked_at: Timestamp | null;
+}
+
+export interface ComplainantsTable extends Synced {
+  id: Generated<string>;
+  exchange_uid: string;
+  vip_level: Generated<number>;
+  region: string | null;
+  language: Generated<string>;
+  created_at: CreatedAt;
+}
+
+export interface ComplainantPiiTable {
+  complainant_id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  id_document_number: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface HandlerRelationsTable {
+  id: Generated<string>;
+  user_id: string;
+  complainant_id: string;
+  relation: string;
+  recorded_by: string;
+  recorded_at: CreatedAt;
+}
+
+export interface TieringRulesTable extends Synced {
+  id: string;
+  name: string;
+  order: number;
+  enabled: boolean;
+  when: Json<Record<string, unknown>>;
+  then: Json<{ tier: string; priority: string }>;
+  updated_by: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface SlaPoliciesTable extends Synced {
+  tier: string;
+  priority: string;
+  first_response_minutes: number;
+  resolution_minutes: number;
+  updated_by: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface AssetRatesTable extends Synced {
+  asset: string;
+  effective_at: Timestamp;
+  usd_rate: Numeric;
+}
+
+export interface CaseNumberCountersTable {
+  year: number;
+  last_number: number;
+}
+
+export interface CasesTable extends Synced {
+  id: Generated<string>;
+  case_number: string;
+  external_ref: string | null;
+  intake_key_id: string | null;
+  channel: string;
+  complainant_id: string;
+  category: string;
+  subcategory: string;
+  description: string;
+  language: Generated<string>;
+  usd_equivalent: Numeric;
+  urgent: Generated<boolean>;
+  tier: string;
+  priority: string;
+  tiering_rule_id: string | null;
+  status: Generated<string>;
+  resume_status: string | null;
+  team_id: string | null;
+  assignee_id: string | null;
+  occurred_at: Timestamp;
+  received_at: Timestamp;
+  first_response_due_at: Timestamp;
+  resolution_due_at: Timestamp;
+  sla_paused_at: Timestamp | null;
+  sla_paused_total_ms: ColumnType<string, number | string | undefined, number | string>;
+  first_responded_at: Timestamp | null;
+  resolved_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  archived_at: Timestamp | null;
+  satisfaction_score: number | null;
+  satisfaction_comment: string | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+export interface CaseAmountsTable extends Synced {
+  id: Generated<string>;
+  case_id: string;
+  asset: string;
+  amount: Numeric;
+  usd_rate: Numeric | null;
+  usd_value: Numeric | null;
+}
+
+export interface CaseEventsTable extends Synced {
+  id: Generated<string>;
+  case_id: string;
+  type: string;
+  actor_id: string | null;
+  at: Generated<Date>;
+  payload: Json<Record<string, unknown>>;
+}
+
+export interface NotesTable extends Synced {
+  id: Generated<string>;
+  case_id: string;
+  author_id: string;
+  body: string;
+  created_at: CreatedAt;
+}
+
+export interface ConsultationsTable extends Synced {
+  id: Generated<string>;
+  case_id: string;
+  team: string;
+  question: string;
+  asked_by: string;
+  asked_at: Generated<Date>;
+  answer: string | null;
+  answered_by: string | null;
+  answered_at: Timestamp | null;
+}
+
+export interface CommunicationsTable extends Synced {
+  id: Generated<string>;
+  case_id: string;
+  direction: string;
+  channel: string;
+  body: string;
+  recorded_by: string;
+  at: Generated<Date>;
+}
+
+export interface AssessmentsTable extends Synced {
+  id: Generated<string>;
+  case_id: string;
+  platform_share: Numeric;
+  user_share: Numeric;
+  third_party_share: Numeric;
+  third_party_kind: string | null;
+  findings: string;
+  author_id: string;
+  created_at: CreatedAt;
+  superseded_at: Timestamp | null;
+}
+
+export interface RemediesTable extends Synced {
+  id: Generated<string>;
+  case_id: string;
+  kind: string;
+  asset: string | null;
+  amount: Numeric | null;
+  usd_value: Numeric | null;
+  details: Generated<string>;
+  status: Generated<string>;
+  proposed_by: string;
+  created_at: CreatedAt;
+}
+
+export interface ApprovalsTable extends Synced {
+  id: Generated<string>;
+  case_id: string;
+  requested_by: string;
+  requested_at: Generated<Date>;
+  usd_total: Numeric;
+  threshold_usd: Numeric;
+  decision: string | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  reason: string | null;
+}
+
+export interface ObjectionsTable extends Synced {
+  id: Generated<string>;
+  case_id: string;
+  reason: string;
+  recorded_by: string;
+  at: Generated<Date>;
+}
+
+export interface EscalationsTable extends Synced {
+  id: Generated<string>;
+  case_id: string;
+  kind: string;
+  status: Generated<string>;
+  panel_size: Generated<number>;
+  reason: string;
+  outcome: string | null;
+  created_by: string;
+  created_at: CreatedAt;
+  closed_at: Timestamp | null;
+}
+
+export interface AuditLogTable {
+  seq: ColumnType<string, string | number, never>;
+  at: ColumnType<Date, Date | string, never>;
+  actor_id: string | null;
+  actor_label: string;
+  action: string;
+  case_id: string | null;
+  entity: string | null;
+  entity_id: string | null;
+  request_id: string | null;
+  details: ColumnType<Record<string, unknown>, string, never>;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface Database {
+  settings: SettingsTable;
+  teams: TeamsTable;
+  users: UsersTable;
+  team_members: TeamMembersTable;
+  sessions: SessionsTable;
+  login_attempts: LoginAttemptsTable;
+  intake_keys: IntakeKeysTable;
+  complainants: ComplainantsTable;
+  complainant_pii: ComplainantPiiTable;
+  handler_relations: HandlerRelationsTable;
+  tiering_rules: TieringRulesTable;
+  sla_policies: SlaPoliciesTable;
+  asset_rates: AssetRatesTable;
+  case_number_counters: CaseNumberCountersTable;
+  cases: CasesTable;
+  case_amounts: CaseAmountsTable;
+  case_events: CaseEventsTable;
+  notes: NotesTable;
+  consultations: ConsultationsTable;
+  communications: CommunicationsTable;
+  assessments: AssessmentsTable;
+  remedies: RemediesTable;
+  approvals: ApprovalsTable;
+  objections: ObjectionsTable;
+  escalations: EscalationsTable;
+  audit_log: AuditLogTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type CaseRow = Selectable<CasesTable>;
+export type NewCase = Insertable<CasesTable>;
+export type CaseUpdate = Updateable<CasesTable>;

@@ -1,0 +1,67 @@
+// zod schemas shared by the server's entry points and the apps' forms.
+import { z } from 'zod';
+import { CATEGORIES, CATEGORY_NAMES, CHANNELS, LANGUAGES, VIP_LEVEL_MAX, isSubcategoryOf, SUBCATEGORY_NAMES } from './domain';
+import { amountProblem, ASSET_PATTERN } from './money';
+
+/** Free text a person typed: trimmed, no NUL or other C0 control characters except tab and newlines. */
+export const text = (max: number, min = 1) =>
+  z
+    .string()
+    .transform((s) => s.trim())
+    .pipe(
+      z
+        .string()
+        .min(min)
+        .max(max)
+        .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), 'validation.control_characters'),
+    );
+
+export const amountString = z.string().superRefine((value, ctx) => {
+  const problem = amountProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: `validation.${problem}` });
+});
+export const nonNegativeAmountString = z.string().superRefine((value, ctx) => {
+  const problem = amountProblem(value, { allowZero: true });
+  if (problem) ctx.addIssue({ code: 'custom', message: `validation.${problem}` });
+});
+
+export const assetCode = z.string().regex(ASSET_PATTERN, 'validation.asset_format');
+
+export const claimedAmount = z.strictObject({ asset: assetCode, amount: amountString });
+export type ClaimedAmount = z.infer<typeof claimedAmount>;
+
+export const uuid = z.uuid('validation.format.uuid');
+export const isoDateTime = z.iso.datetime({ offset: true, message: 'validation.format.datetime' });
+
+export const complainantIntake = z.strictObject({
+  exchangeUid: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'validation.exchange_uid_format'),
+  name: text(200).optional(),
+  email: z.email('validation.format.email').max(254).optional(),
+  phone: z.string().regex(/^\+?[0-9][0-9 ()-]{4,31}$/, 'validation.format.phone').optional(),
+  idDocumentNumber: z.string().regex(/^[A-Za-z0-9-]{4,40}$/, 'validation.id_document_format').optional(),
+  vipLevel: z.int().min(0).max(VIP_LEVEL_MAX).default(0),
+  region: z.string().regex(/^[A-Z]{2}$/, 'validation.region_format').optional(),
+  language: z.enum(LANGUAGES).default('en'),
+});
+
+export const complaintIntake = z
+  .strictObject({
+    externalRef: z.string().regex(/^[\x21-\x7E]{1,128}$/, 'validation.external_ref_format'),
+    channel: z.enum(CHANNELS),
+    complainant: complainantIntake,
+    category: z.enum(CATEGORY_NAMES as [keyof typeof CATEGORIES, ...(keyof typeof CATEGORIES)[]]),
+    subcategory: z.enum(SUBCATEGORY_NAMES as [string, ...string[]]),
+    description: text(20_000),
+    amounts: z.array(claimedAmount).max(20).default([]),
+    occurredAt: isoDateTime,
+    urgent: z.boolean().default(false),
+  })
+  .superRefine((value, ctx) => {
+    if (!isSubcategoryOf(value.category, value.subcategory))
+      ctx.addIssue({ code: 'custom', path: ['subcategory'], message: 'validation.subcategory_mismatch' });
+    const assets = value.amounts.map((a) => a.asset);
+    assets.forEach((asset, i) => {
+      if (assets.indexOf(asset) !== i) ctx.addIssue({ code: 'custom', path: ['amounts', i, 'asset'], message: 'validation.duplicate_asset' });
+    });
+  });
+export type ComplaintIntake = z.infer<typeof complaintIntake>;
