@@ -9,7 +9,5 @@ export default defineConfig({
     // Two cores: files run in parallel forks, each with its own database cloned from a migrated template.
     pool: 'forks',
     maxWorkers: 2,
-    reporters: process.env.CI ? ['default', 'json'] : ['default'],
-    outputFile: process.env.CI ? { json: '.test-results.json' } : undefined,
   },
 });

@@ -160,7 +160,6 @@ export function classify(rules: readonly TieringRule[], input: TieringInput): Ti
   const usd = new Money(input.usdEquivalent);
   const ordered = rules
     .filter((r) => r.enabled)
-    .slice()
     .sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const rule of ordered) {
     if (matches(rule, input, usd)) return { tier: rule.then.tier, priority: rule.then.priority, ruleId: rule.id };

@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type PostgresHandle } from '../../server/src/db/postgres';
 import { createDb, migrateToLatest } from '../../server/src/db/database';
+import { seedDefaultRules } from '../../server/src/services/rules.service';
 
 let handle: PostgresHandle | null = null;
 let dataDir: string | null = null;
@@ -37,6 +38,7 @@ export default async function setup(project: TestProject) {
   await admin.end();
   const db = createDb(adminUrl.replace(/\/[^/]+$/, `/${template}`));
   await migrateToLatest(db);
+  await seedDefaultRules(db);
   await db.destroy();
   project.provide('pgAdminUrl', adminUrl);
   project.provide('pgTemplate', template);

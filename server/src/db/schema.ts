@@ -101,7 +101,7 @@ export interface HandlerRelationsTable {
   complainant_id: string;
   relation: string;
   recorded_by: string;
-  recorded_at: CreatedAt;
+  recorded_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface TieringRulesTable extends Synced {

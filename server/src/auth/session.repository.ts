@@ -1,0 +1,47 @@
+import type { DB } from '../db/database';
+
+export function findActiveSessionByTokenHash(db: DB, tokenHash: string, now: Date) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'sessions.id as session_id',
+      'sessions.totp_verified',
+      'sessions.kind',
+      'users.id as user_id',
+      'users.email',
+      'users.display_name',
+      'users.role',
+      'users.language',
+      'users.totp_enabled_at',
+    ])
+    .where('sessions.token_hash', '=', tokenHash)
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', now)
+    .where('users.disabled_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function teamIdsOf(db: DB, userId: string): Promise<string[]> {
+  const rows = await db.selectFrom('team_members').select('team_id').where('user_id', '=', userId).execute();
+  return rows.map((r) => r.team_id);
+}
+
+export function insertSession(
+  db: DB,
+  values: { token_hash: string; user_id: string; kind: string; totp_verified: boolean; expires_at: Date; ip: string | null; user_agent: string | null },
+) {
+  return db.insertInto('sessions').values(values).returning(['id']).executeTakeFirstOrThrow();
+}
+
+export function revokeSession(db: DB, sessionId: string, now: Date) {
+  return db.updateTable('sessions').set({ revoked_at: now }).where('id', '=', sessionId).where('revoked_at', 'is', null).execute();
+}
+
+export function revokeAllSessionsOfUser(db: DB, userId: string, now: Date) {
+  return db.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+}
+
+export function markSessionTotpVerified(db: DB, sessionId: string) {
+  return db.updateTable('sessions').set({ totp_verified: true }).where('id', '=', sessionId).execute();
+}

@@ -1,0 +1,51 @@
+// Session tokens: random, shown once to the client, stored only as a SHA-256 hash.
+import { createHash, randomBytes } from 'node:crypto';
+import type { DB } from '../db/database';
+import type { UserActor } from '../context';
+import { TOTP_REQUIRED_ROLES, type Language, type Role } from '../../../shared/domain';
+import { findActiveSessionByTokenHash, insertSession, teamIdsOf } from './session.repository';
+
+export const SESSION_COOKIE = 'arbitra_session';
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+export const DEVICE_SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const newToken = () => randomBytes(32).toString('base64url');
+
+export async function createSession(
+  db: DB,
+  input: { userId: string; kind: 'browser' | 'device' | 'cli'; totpVerified: boolean; ip: string | null; userAgent: string | null },
+  now = new Date(),
+): Promise<{ token: string; sessionId: string; expiresAt: Date }> {
+  const token = newToken();
+  const expiresAt = new Date(now.getTime() + (input.kind === 'device' ? DEVICE_SESSION_TTL_MS : SESSION_TTL_MS));
+  const { id } = await insertSession(db, {
+    token_hash: hashToken(token),
+    user_id: input.userId,
+    kind: input.kind,
+    totp_verified: input.totpVerified,
+    expires_at: expiresAt,
+    ip: input.ip,
+    user_agent: input.userAgent,
+  });
+  return { token, sessionId: id, expiresAt };
+}
+
+/** The actor behind a session token, or null when the token is unknown, expired, revoked or its user disabled. */
+export async function resolveActor(db: DB, token: string | null | undefined, now = new Date()): Promise<UserActor | null> {
+  if (!token || token.length > 256) return null;
+  const row = await findActiveSessionByTokenHash(db, hashToken(token), now);
+  if (!row) return null;
+  const role = row.role as Role;
+  return {
+    kind: 'user',
+    userId: row.user_id,
+    role,
+    email: row.email,
+    displayName: row.display_name,
+    language: row.language as Language,
+    teamIds: await teamIdsOf(db, row.user_id),
+    sessionId: row.session_id,
+    totpSatisfied: row.totp_verified || !TOTP_REQUIRED_ROLES.includes(role),
+  };
+}

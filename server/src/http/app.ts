@@ -1,0 +1,134 @@
+// The HTTP edge: Fastify hosting tRPC at /trpc, the intake REST API at /api/v1, and /healthz.
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import { fastifyTRPCPlugin, type CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
+import type { DB } from '../db/database';
+import type { ServerConfig } from '../config';
+import type { RequestMeta } from '../context';
+import { appRouter, type AppRouter } from '../trpc/app-router';
+import type { TrpcContext } from '../trpc/trpc';
+import { resolveActor, SESSION_COOKIE } from '../auth/session.service';
+import { languageFromHeader, translate } from '../../../shared/i18n';
+import { AppError } from '../../../shared/errors';
+import { registerIntakeRoutes } from './intake.route';
+
+export interface AppDeps {
+  db: DB;
+  config: ServerConfig;
+  /** Tells /healthz whether the database is ready. */
+  isReady?: () => boolean;
+}
+
+export function requestMeta(req: FastifyRequest): RequestMeta {
+  const explicit = req.headers['x-arbitra-language'];
+  return {
+    requestId: String(req.id),
+    ip: req.ip,
+    userAgent: req.headers['user-agent'] ?? null,
+    language: explicit === 'zh-CN' || explicit === 'en' ? explicit : languageFromHeader(req.headers['accept-language']),
+  };
+}
+
+export function bearerToken(req: FastifyRequest): string | null {
+  const header = req.headers.authorization;
+  if (header && /^Bearer\s+/i.test(header)) return header.replace(/^Bearer\s+/i, '').trim();
+  return null;
+}
+
+/** The JSON body of an error at the REST edge: the same fields tRPC errors carry in `data`. */
+export function errorBody(error: AppError, meta: RequestMeta) {
+  return {
+    error: {
+      code: error.kind,
+      messageKey: error.messageKey,
+      message: translate(meta.language, error.messageKey, { ...error.options.params, requestId: meta.requestId }),
+      field: error.field ?? null,
+      issues: error.issues.map((i) => ({ ...i, message: translate(meta.language, i.messageKey, i.params) })),
+      requestId: meta.requestId,
+    },
+  };
+}
+
+export const HTTP_STATUS: Record<AppError['kind'], number> = {
+  bad_input: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_many_requests: 429,
+  payload_too_large: 413,
+};
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel },
+    bodyLimit: deps.config.bodyLimit,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+    trustProxy: false,
+  });
+  await app.register(cookie);
+
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    reply.header('x-content-type-options', 'nosniff');
+  });
+
+  // Anything Fastify itself refuses (bad JSON, oversized body, wrong content type) gets the same
+  // translated error shape; an unexpected error becomes a 500 with only the request id.
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const meta = requestMeta(req);
+    let app: AppError;
+    if (error instanceof AppError) app = error;
+    else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') app = new AppError('payload_too_large', 'error.payload_too_large', { params: { maximum: deps.config.bodyLimit } });
+    else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') app = new AppError('bad_input', 'error.unsupported_media_type');
+    else if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (error.statusCode === 400 && /JSON/i.test(error.message)))
+      app = new AppError('bad_input', 'error.body_not_json');
+    else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) app = new AppError('bad_input', 'error.bad_request');
+    else {
+      req.log.error({ err: error }, 'internal error');
+      return reply.status(500).send({
+        error: { code: 'internal', messageKey: 'error.internal', message: translate(meta.language, 'error.internal', { requestId: meta.requestId }), field: null, issues: [], requestId: meta.requestId },
+      });
+    }
+    return reply.status(HTTP_STATUS[app.kind]).send(errorBody(app, meta));
+  });
+  app.setNotFoundHandler((req, reply) => reply.status(404).send(errorBody(new AppError('not_found', 'error.route_not_found'), requestMeta(req))));
+
+  app.get('/healthz', async (_req, reply) => {
+    const ready = deps.isReady ? deps.isReady() : true;
+    if (!ready) return reply.status(503).send({ status: 'starting' });
+    await deps.db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
+    return { status: 'ok', database: 'ready' };
+  });
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: async ({ req, res }: CreateFastifyContextOptions): Promise<TrpcContext> => {
+        const meta = requestMeta(req);
+        const token = bearerToken(req) ?? req.cookies[SESSION_COOKIE] ?? null;
+        return {
+          db: deps.db,
+          config: deps.config,
+          actor: await resolveActor(deps.db, token),
+          meta,
+          log: req.log,
+          setSessionCookie: (value, expiresAt) => {
+            if (value === null) res.clearCookie(SESSION_COOKIE, { path: '/' });
+            else res.setCookie(SESSION_COOKIE, value, { path: '/', httpOnly: true, sameSite: 'strict', secure: false, expires: expiresAt });
+          },
+        };
+      },
+    },
+  });
+
+  await registerIntakeRoutes(app, deps);
+  return app;
+}
+
+export type { AppRouter };

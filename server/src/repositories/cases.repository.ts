@@ -1,0 +1,208 @@
+// SQL for cases, their complainants, amounts and timeline.
+import { sql, type Insertable } from 'kysely';
+import type { DB } from '../db/database';
+import type { CaseEventsTable, CaseUpdate, NewCase } from '../db/schema';
+
+export function formatCaseNumber(year: number, n: number): string {
+  return `ARB-${year}-${String(n).padStart(6, '0')}`;
+}
+
+/** Next case number of the year; the counter row lock keeps numbers unique and gapless under concurrency. */
+export async function nextCaseNumber(trx: DB, year: number): Promise<string> {
+  const row = await trx
+    .insertInto('case_number_counters')
+    .values({ year, last_number: 1 })
+    .onConflict((oc) => oc.column('year').doUpdateSet({ last_number: sql`case_number_counters.last_number + 1` }))
+    .returning('last_number')
+    .executeTakeFirstOrThrow();
+  return formatCaseNumber(year, row.last_number);
+}
+
+export async function lockIntakeReference(trx: DB, intakeKeyId: string | null, externalRef: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`${intakeKeyId ?? '-'}:${externalRef}`}))`.execute(trx);
+}
+
+export function findCaseByExternalRef(db: DB, intakeKeyId: string | null, externalRef: string) {
+  let q = db.selectFrom('cases').select(['id', 'case_number']).where('external_ref', '=', externalRef);
+  q = intakeKeyId === null ? q.where('intake_key_id', 'is', null) : q.where('intake_key_id', '=', intakeKeyId);
+  return q.executeTakeFirst();
+}
+
+export async function upsertComplainant(
+  trx: DB,
+  c: { exchangeUid: string; vipLevel: number; region: string | null; language: string },
+): Promise<string> {
+  const row = await trx
+    .insertInto('complainants')
+    .values({ exchange_uid: c.exchangeUid, vip_level: c.vipLevel, region: c.region, language: c.language })
+    .onConflict((oc) =>
+      oc.column('exchange_uid').doUpdateSet({
+        vip_level: c.vipLevel,
+        region: sql`coalesce(excluded.region, complainants.region)`,
+        language: c.language,
+      }),
+    )
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function upsertComplainantPii(
+  trx: DB,
+  complainantId: string,
+  pii: { name?: string | null; email?: string | null; phone?: string | null; idDocumentNumber?: string | null },
+): Promise<void> {
+  // Only the fields given are changed: a later complaint without a phone does not erase it.
+  const values = {
+    complainant_id: complainantId,
+    name: pii.name ?? null,
+    email: pii.email ?? null,
+    phone: pii.phone ?? null,
+    id_document_number: pii.idDocumentNumber ?? null,
+  };
+  await trx
+    .insertInto('complainant_pii')
+    .values(values)
+    .onConflict((oc) =>
+      oc.column('complainant_id').doUpdateSet({
+        name: sql`coalesce(excluded.name, complainant_pii.name)`,
+        email: sql`coalesce(excluded.email, complainant_pii.email)`,
+        phone: sql`coalesce(excluded.phone, complainant_pii.phone)`,
+        id_document_number: sql`coalesce(excluded.id_document_number, complainant_pii.id_document_number)`,
+        updated_at: sql`now()`,
+      }),
+    )
+    .execute();
+}
+
+export function insertCase(trx: DB, values: NewCase) {
+  return trx.insertInto('cases').values(values).returning(['id', 'case_number']).executeTakeFirstOrThrow();
+}
+
+export async function insertAmounts(
+  trx: DB,
+  caseId: string,
+  amounts: { asset: string; amount: string; usdRate: string | null; usdValue: string | null }[],
+): Promise<void> {
+  if (amounts.length === 0) return;
+  await trx
+    .insertInto('case_amounts')
+    .values(amounts.map((a) => ({ case_id: caseId, asset: a.asset, amount: a.amount, usd_rate: a.usdRate, usd_value: a.usdValue })))
+    .execute();
+}
+
+export function insertEvent(trx: DB, event: Omit<Insertable<CaseEventsTable>, 'payload'> & { payload?: Record<string, unknown> }) {
+  return trx
+    .insertInto('case_events')
+    .values({ ...event, payload: JSON.stringify(event.payload ?? {}) })
+    .returning(['id', 'at'])
+    .executeTakeFirstOrThrow();
+}
+
+export function findCase(db: DB, id: string) {
+  return db.selectFrom('cases').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+}
+
+/** Locks the case row for the rest of the transaction: writers to one case go one at a time. */
+export function findCaseForUpdate(trx: DB, id: string) {
+  return trx.selectFrom('cases').selectAll().where('id', '=', id).where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
+}
+
+export function updateCase(trx: DB, id: string, patch: CaseUpdate) {
+  return trx
+    .updateTable('cases')
+    .set({ ...patch, updated_at: new Date() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function caseAmounts(db: DB, caseId: string) {
+  return db.selectFrom('case_amounts').select(['asset', 'amount', 'usd_rate', 'usd_value']).where('case_id', '=', caseId).where('deleted_at', 'is', null).orderBy('asset').execute();
+}
+
+export function caseEvents(db: DB, caseId: string) {
+  return db
+    .selectFrom('case_events')
+    .leftJoin('users', 'users.id', 'case_events.actor_id')
+    .select(['case_events.id', 'case_events.type', 'case_events.at', 'case_events.payload', 'case_events.actor_id', 'users.display_name as actor_name'])
+    .where('case_events.case_id', '=', caseId)
+    .orderBy('case_events.at')
+    .orderBy('case_events.version')
+    .execute();
+}
+
+export function complainantOf(db: DB, complainantId: string) {
+  return db.selectFrom('complainants').select(['id', 'exchange_uid', 'vip_level', 'region', 'language']).where('id', '=', complainantId).executeTakeFirstOrThrow();
+}
+
+export function complainantPii(db: DB, complainantId: string) {
+  return db.selectFrom('complainant_pii').select(['name', 'email', 'phone', 'id_document_number']).where('complainant_id', '=', complainantId).executeTakeFirst();
+}
+
+export interface CaseListFilter {
+  visibility: { all: true } | { all: false; teamIds: string[]; userId: string; unassignedQueue: boolean } | { none: true };
+  status?: string[];
+  category?: string;
+  tier?: string;
+  assigneeId?: string;
+  search?: string;
+  limit: number;
+  offset: number;
+}
+
+export async function listCases(db: DB, f: CaseListFilter) {
+  if ('none' in f.visibility) return { total: 0, rows: [] };
+  let q = db.selectFrom('cases').innerJoin('complainants', 'complainants.id', 'cases.complainant_id').where('cases.deleted_at', 'is', null);
+  const v = f.visibility;
+  if (!v.all) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('cases.assignee_id', '=', v.userId),
+        ...(v.teamIds.length ? [eb('cases.team_id', 'in', v.teamIds)] : []),
+        ...(v.unassignedQueue ? [eb('cases.team_id', 'is', null)] : []),
+      ]),
+    );
+  }
+  if (f.status?.length) q = q.where('cases.status', 'in', f.status);
+  if (f.category) q = q.where('cases.category', '=', f.category);
+  if (f.tier) q = q.where('cases.tier', '=', f.tier);
+  if (f.assigneeId) q = q.where('cases.assignee_id', '=', f.assigneeId);
+  if (f.search) {
+    const like = `%${f.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    q = q.where((eb) => eb.or([eb('cases.case_number', 'ilike', like), eb('cases.description', 'ilike', like), eb('complainants.exchange_uid', 'ilike', like)]));
+  }
+  const total = await q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const rows = await q
+    .select([
+      'cases.id',
+      'cases.case_number',
+      'cases.status',
+      'cases.category',
+      'cases.subcategory',
+      'cases.channel',
+      'cases.tier',
+      'cases.priority',
+      'cases.usd_equivalent',
+      'cases.team_id',
+      'cases.assignee_id',
+      'cases.received_at',
+      'cases.first_response_due_at',
+      'cases.resolution_due_at',
+      'cases.sla_paused_at',
+      'cases.first_responded_at',
+      'cases.resolved_at',
+      'complainants.exchange_uid',
+      'complainants.vip_level',
+    ])
+    .orderBy('cases.received_at', 'desc')
+    .orderBy('cases.id')
+    .limit(f.limit)
+    .offset(f.offset)
+    .execute();
+  return { total: Number(total.n), rows };
+}
+
+export function hasRelation(db: DB, userId: string, complainantId: string) {
+  return db.selectFrom('handler_relations').select('id').where('user_id', '=', userId).where('complainant_id', '=', complainantId).executeTakeFirst();
+}

@@ -1,0 +1,124 @@
+// Authorization in one place: which roles may call which procedure, and which cases an actor may see.
+// A procedure missing from PROCEDURE_ACCESS is refused to everyone (deny by default).
+import type { Role } from '../../../shared/domain';
+import type { Actor, UserActor } from '../context';
+import { forbidden } from '../../../shared/errors';
+
+export type Access = 'public' | 'authenticated' | readonly Role[];
+
+const INTERNAL = ['specialist', 'legal', 'supervisor', 'admin'] as const;
+const HANDLERS = ['specialist', 'legal', 'supervisor'] as const;
+
+export const PROCEDURE_ACCESS = {
+  // Authentication: anybody may try to log in; the rest needs a session.
+  'auth.login': 'public',
+  'auth.logout': 'authenticated',
+  'auth.logoutEverywhere': 'authenticated',
+  'auth.me': 'authenticated',
+  'auth.totpEnroll': 'authenticated',
+  'auth.totpConfirm': 'authenticated',
+  'auth.changePassword': 'authenticated',
+
+  // Administration.
+  'admin.listUsers': ['admin', 'supervisor'],
+  'admin.createUser': ['admin'],
+  'admin.setUserRole': ['admin'],
+  'admin.disableUser': ['admin'],
+  'admin.listTeams': INTERNAL,
+  'admin.createTeam': ['admin'],
+  'admin.setTeamMembers': ['admin'],
+  'admin.createIntakeKey': ['admin'],
+  'admin.revokeIntakeKey': ['admin'],
+  'admin.listIntakeKeys': ['admin'],
+
+  // Rules an admin edits: tiering, SLA policies, approval threshold, asset rates.
+  'rules.get': INTERNAL,
+  'rules.setTieringRules': ['admin'],
+  'rules.setSlaPolicy': ['admin'],
+  'rules.setApprovalThreshold': ['admin'],
+  'rules.setAssetRate': ['admin'],
+
+  // Cases.
+  'cases.list': [...HANDLERS, 'admin'],
+  'cases.get': [...HANDLERS, 'admin'],
+  'cases.timeline': [...HANDLERS, 'admin'],
+  'cases.complainantPii': HANDLERS,
+  'cases.create': HANDLERS,
+  'cases.classify': ['specialist', 'supervisor'],
+  'cases.assign': ['supervisor'],
+  'cases.transition': [...HANDLERS, 'arbitrator', 'mediator'],
+  'cases.addNote': HANDLERS,
+  'cases.addConsultation': HANDLERS,
+  'cases.answerConsultation': HANDLERS,
+  'cases.logCommunication': HANDLERS,
+  'cases.setAssessment': HANDLERS,
+  'cases.proposeRemedy': HANDLERS,
+  'cases.withdrawRemedy': HANDLERS,
+  'cases.recordSatisfaction': ['specialist', 'supervisor'],
+  'cases.recordRelation': ['supervisor', 'admin'],
+  'cases.slaDueSoon': [...HANDLERS, 'admin'],
+
+  // Audit.
+  'audit.caseTrail': ['supervisor', 'legal', 'admin'],
+  'audit.verify': ['admin', 'supervisor'],
+} as const satisfies Record<string, Access>;
+
+export type ProcedurePath = keyof typeof PROCEDURE_ACCESS;
+
+/** Procedures a session that still owes its TOTP step may call. */
+export const TOTP_PENDING_ALLOWED: readonly string[] = ['auth.me', 'auth.logout', 'auth.logoutEverywhere', 'auth.totpEnroll', 'auth.totpConfirm'];
+
+export function accessFor(path: string): Access | undefined {
+  return (PROCEDURE_ACCESS as Record<string, Access>)[path];
+}
+
+export function roleMayCall(path: string, role: Role | null): boolean {
+  const access = accessFor(path);
+  if (access === undefined) return false;
+  if (access === 'public') return true;
+  if (role === null) return false;
+  if (access === 'authenticated') return true;
+  return access.includes(role);
+}
+
+export interface CaseScope {
+  team_id: string | null;
+  assignee_id: string | null;
+}
+
+/**
+ * Case-level visibility: legal and admin see every case; a specialist the cases of their teams and
+ * the ones assigned to them; a supervisor those and the unassigned queue; arbitrators and mediators none until an escalation
+ * assigns them (built on later).
+ */
+export function canSeeCase(actor: Actor, c: CaseScope): boolean {
+  if (actor.kind === 'system') return true;
+  if (actor.kind !== 'user') return false;
+  switch (actor.role) {
+    case 'legal':
+    case 'admin':
+      return true;
+    case 'specialist':
+      return c.assignee_id === actor.userId || (c.team_id !== null && actor.teamIds.includes(c.team_id));
+    case 'supervisor':
+      // Supervisors also triage the queue of cases no team holds yet.
+      return c.assignee_id === actor.userId || c.team_id === null || actor.teamIds.includes(c.team_id);
+    case 'arbitrator':
+    case 'mediator':
+      return false;
+  }
+}
+
+/** The same rule as canSeeCase, as the filter a list query applies. */
+export function caseVisibility(
+  actor: UserActor,
+): { all: true } | { all: false; teamIds: string[]; userId: string; unassignedQueue: boolean } | { none: true } {
+  if (actor.role === 'legal' || actor.role === 'admin') return { all: true };
+  if (actor.role === 'arbitrator' || actor.role === 'mediator') return { none: true };
+  return { all: false, teamIds: actor.teamIds, userId: actor.userId, unassignedQueue: actor.role === 'supervisor' };
+}
+
+export function requireUser(actor: Actor): UserActor {
+  if (actor.kind !== 'user') throw forbidden();
+  return actor;
+}

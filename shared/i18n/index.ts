@@ -1,0 +1,42 @@
+// One dictionary per language, merged from each module's message file. Apps and server translate
+// message keys with `translate`; a key missing in a language falls back to English, then to the key.
+import type { Language } from '../domain';
+import { coreMessages } from './core.messages';
+import { lifecycleMessages } from './lifecycle.messages';
+import { rulesMessages } from './rules.messages';
+import { domainMessages } from './domain.messages';
+import { authMessages } from './auth.messages';
+
+const SOURCES = [coreMessages, lifecycleMessages, rulesMessages, domainMessages, authMessages];
+
+export const messages: Record<Language, Record<string, string>> = {
+  en: Object.assign({}, ...SOURCES.map((s) => s.en)),
+  'zh-CN': Object.assign({}, ...SOURCES.map((s) => s['zh-CN'])),
+};
+
+export function translate(language: Language, key: string, params: Record<string, string | number> = {}): string {
+  const template = messages[language]?.[key] ?? messages.en[key] ?? key;
+  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+export function hasMessage(key: string): boolean {
+  return key in messages.en && key in messages['zh-CN'];
+}
+
+/** Picks zh-CN or English from an Accept-Language header. */
+export function languageFromHeader(header: string | undefined | null): Language {
+  if (!header) return 'en';
+  const tags = header
+    .split(',')
+    .map((part) => {
+      const [tag, ...rest] = part.trim().split(';');
+      const q = rest.find((r) => r.trim().startsWith('q='));
+      return { tag: (tag ?? '').toLowerCase(), q: q ? Number(q.trim().slice(2)) || 0 : 1 };
+    })
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of tags) {
+    if (tag.startsWith('zh')) return 'zh-CN';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return 'en';
+}
