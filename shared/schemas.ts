@@ -1,4 +1,5 @@
 // zod schemas shared by the server's entry points and the apps' forms.
+import './validation';
 import { z } from 'zod';
 import { CATEGORIES, CATEGORY_NAMES, CHANNELS, LANGUAGES, VIP_LEVEL_MAX, isSubcategoryOf, SUBCATEGORY_NAMES } from './domain';
 import { amountProblem, ASSET_PATTERN } from './money';

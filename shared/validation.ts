@@ -1,10 +1,21 @@
 // Turns zod's issues into the field + message key pairs every entry point answers with.
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AppError, type FieldIssue } from './errors';
+
+// zod only keeps an issue's input when asked, so tell "missing" from "wrong type" where the input is
+// still at hand: in the global error map. Per-schema messages still take precedence.
+z.config({
+  customError: (issue) => {
+    if (issue.code === 'invalid_type') return issue.input === undefined ? 'validation.required' : 'validation.invalid_type';
+    return undefined;
+  },
+});
 
 function issueKey(issue: z.core.$ZodIssue): { messageKey: string; params?: Record<string, string | number> } {
   // Custom refinements put a message key straight into `message`.
   if (issue.code === 'custom') return { messageKey: issue.message?.startsWith('validation.') ? issue.message : 'validation.invalid' };
+  if (issue.code === 'invalid_type' && issue.message === 'validation.invalid_type')
+    return { messageKey: 'validation.invalid_type', params: { expected: String(issue.expected) } };
   if (issue.message?.startsWith('validation.')) return { messageKey: issue.message };
   switch (issue.code) {
     case 'invalid_type':

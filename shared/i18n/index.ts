@@ -6,8 +6,9 @@ import { lifecycleMessages } from './lifecycle.messages';
 import { rulesMessages } from './rules.messages';
 import { domainMessages } from './domain.messages';
 import { authMessages } from './auth.messages';
+import { appMessages } from './app.messages';
 
-const SOURCES = [coreMessages, lifecycleMessages, rulesMessages, domainMessages, authMessages];
+const SOURCES = [coreMessages, lifecycleMessages, rulesMessages, domainMessages, authMessages, appMessages];
 
 export const messages: Record<Language, Record<string, string>> = {
   en: Object.assign({}, ...SOURCES.map((s) => s.en)),

@@ -62,6 +62,8 @@ export async function visibleCase(db: DB, ctx: Ctx, caseId: string): Promise<Cas
 async function lockedVisibleCase(trx: DB, ctx: Ctx, caseId: string): Promise<CaseRow> {
   const c = await findCaseForUpdate(trx, caseId);
   if (!c || !canSeeCase(ctx.actor, c)) throw new AppError('not_found', 'error.case_not_found', { field: 'caseId' });
+  // 回避制度: a handler related to the complainant does not work on the case, assigned or not.
+  if (await hasRelation(trx, ctx.actor.userId, c.complainant_id)) throw conflict('case.recusal_conflict', 'caseId');
   return c;
 }
 
@@ -550,7 +552,15 @@ export async function slaDueSoon(db: DB, ctx: Ctx, input: { withinMinutes: numbe
     .selectFrom('cases')
     .select(['id', 'case_number', 'status', 'tier', 'priority', 'first_response_due_at', 'resolution_due_at', 'first_responded_at', 'assignee_id', 'team_id'])
     .where('deleted_at', 'is', null)
-    .where('sla_paused_at', 'is', null)
+    // A paused clock does not run, but a deadline that ran out before the pause stays breached
+    // (shared/sla willBreachWithin, slaStatus): pausing must not hide a breach.
+    .where((eb) =>
+      eb.or([
+        eb('sla_paused_at', 'is', null),
+        eb.and([eb('first_responded_at', 'is', null), eb('first_response_due_at', '<', eb.ref('sla_paused_at'))]),
+        eb('resolution_due_at', '<', eb.ref('sla_paused_at')),
+      ]),
+    )
     .where('resolved_at', 'is', null)
     .where((eb) =>
       eb.or([

@@ -42,6 +42,8 @@ export interface ErrorData {
 export function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
   if (error instanceof ZodError) return validationError(error);
+  // tRPC hands up the JSON parser's own error for a malformed body.
+  if (error instanceof SyntaxError) return new AppError('bad_input', 'error.body_not_json');
   if (error instanceof TRPCError) {
     if (error.cause) return toAppError(error.cause);
     if (error.code === 'PARSE_ERROR') return new AppError('bad_input', 'error.body_not_json');

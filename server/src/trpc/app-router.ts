@@ -1,0 +1,15 @@
+import { router } from './trpc';
+import { authRouter } from './routers/auth.router';
+import { adminRouter } from './routers/admin.router';
+import { casesRouter } from './routers/cases.router';
+import { rulesRouter } from './routers/rules.router';
+import { auditRouter } from './routers/audit.router';
+
+export const appRouter = router({
+  auth: authRouter,
+  admin: adminRouter,
+  cases: casesRouter,
+  rules: rulesRouter,
+  audit: auditRouter,});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,121 @@
+// A real server for tests: Fastify on loopback over a fresh real-Postgres database, with one user
+// per role and typed tRPC clients logged in as each.
+import type { AddressInfo } from 'node:net';
+import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import type { FastifyInstance } from 'fastify';
+import { authenticator } from './totp';
+import { buildApp } from '../../server/src/http/app';
+import type { AppRouter } from '../../server/src/trpc/app-router';
+import { loadConfig, type ServerConfig } from '../../server/src/config';
+import { hashPassword } from '../../server/src/auth/password';
+import { createTestDatabase, type TestDatabase } from './db';
+import { ROLES, TOTP_REQUIRED_ROLES, type Role } from '../../shared/domain';
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+export interface TestUser {
+  id: string;
+  email: string;
+  role: Role;
+  totpSecret: string | null;
+}
+
+export interface TestServer {
+  t: TestDatabase;
+  app: FastifyInstance;
+  url: string;
+  config: ServerConfig;
+  teamId: string;
+  otherTeamId: string;
+  users: Record<Role, TestUser>;
+  client(token?: string | null, language?: 'en' | 'zh-CN'): ReturnType<typeof createTRPCClient<AppRouter>>;
+  /** Logs in (with a TOTP code where the role needs one) and returns the session token. */
+  login(role: Role): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function makeClient(url: string, token?: string | null, language: 'en' | 'zh-CN' = 'en') {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${url}/trpc`,
+        headers: () => ({ ...(token ? { authorization: `Bearer ${token}` } : {}), 'accept-language': language }),
+      }),
+    ],
+  });
+}
+
+/** Users of every role; the TOTP roles already enrolled so tests can log in with a code. */
+export async function seedRoleUsers(t: TestDatabase, teamId: string): Promise<Record<Role, TestUser>> {
+  const passwordHash = await hashPassword(TEST_PASSWORD);
+  const users = {} as Record<Role, TestUser>;
+  for (const role of ROLES) {
+    const totpSecret = TOTP_REQUIRED_ROLES.includes(role) ? authenticator.generateSecret() : null;
+    const row = await t.db
+      .insertInto('users')
+      .values({
+        email: `${role}@example.test`,
+        display_name: `Test ${role}`,
+        role,
+        password_hash: passwordHash,
+        totp_secret: totpSecret,
+        totp_enabled_at: totpSecret ? new Date() : null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (role === 'specialist' || role === 'supervisor') await t.db.insertInto('team_members').values({ team_id: teamId, user_id: row.id }).execute();
+    users[role] = { id: row.id, email: `${role}@example.test`, role, totpSecret };
+  }
+  return users;
+}
+
+export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+  const t = await createTestDatabase();
+  const config = { ...loadConfig({ ARBITRA_LOG_LEVEL: 'silent', ARBITRA_DATA_DIR: '/tmp/arbitra-test-unused' }), port: 0, ...overrides };
+  const team = await t.db.insertInto('teams').values({ name: 'Trade disputes' }).returning('id').executeTakeFirstOrThrow();
+  const other = await t.db.insertInto('teams').values({ name: 'Security incidents' }).returning('id').executeTakeFirstOrThrow();
+  const users = await seedRoleUsers(t, team.id);
+  const app = await buildApp({ db: t.db, config });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const server: TestServer = {
+    t,
+    app,
+    url,
+    config,
+    teamId: team.id,
+    otherTeamId: other.id,
+    users,
+    client: (token, language) => makeClient(url, token, language),
+    async login(role) {
+      const user = users[role];
+      const res = await makeClient(url).auth.login.mutate({
+        email: user.email,
+        password: TEST_PASSWORD,
+        ...(user.totpSecret ? { totpCode: authenticator.generate(user.totpSecret) } : {}),
+      });
+      return res.token;
+    },
+    async close() {
+      await app.close();
+      await t.drop();
+    },
+  };
+  return server;
+}
+
+export function errorData(error: unknown): { code: string; messageKey: string; field: string | null; httpStatus: number; message: string } {
+  if (!(error instanceof TRPCClientError)) throw error;
+  const data = error.data as { code: string; messageKey: string; field: string | null; httpStatus: number };
+  return { ...data, message: error.message };
+}
+
+/** Runs a call expected to fail and returns its error data; fails the test if it succeeds. */
+export async function failure(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    return errorData(error);
+  }
+  throw new Error('expected the call to fail, it succeeded');
+}
