@@ -18,12 +18,22 @@ export interface CsvError {
   params: Record<string, string | number>;
 }
 
+export interface CsvFieldPosition {
+  /** Line and column (1-based, UTF-16 code units as above) where the field starts: its opening quote when quoted. */
+  line: number;
+  column: number;
+  /** Offset of that character in the input string. */
+  offset: number;
+}
+
 export interface CsvRecord {
   /** 0-based position among the file's records, counting spoiled ones (blank lines are not records). */
   index: number;
   /** Line on which the record starts. */
   line: number;
   fields: string[];
+  /** Where each field starts (same length as `fields`); only with the `positions` option. */
+  positions?: CsvFieldPosition[];
 }
 
 export interface CsvParseResult {
@@ -36,6 +46,8 @@ export interface CsvOptions {
   delimiter?: string;
   /** Leave out lines with nothing on them (a record of one empty, unquoted field). Default true. */
   skipEmptyLines?: boolean;
+  /** Also tell where each field starts (`CsvRecord.positions`), for messages that point at a cell. Default false. */
+  positions?: boolean;
 }
 
 const QUOTE = 0x22;
@@ -48,6 +60,7 @@ export function parseCsv(input: string, options: CsvOptions = {}): CsvParseResul
     throw new RangeError('parseCsv: the delimiter must be one character other than a quote or a line break');
   const delim = delimiter.charCodeAt(0);
   const skipEmptyLines = options.skipEmptyLines ?? true;
+  const withPositions = options.positions ?? false;
   const text = input;
   const n = text.length;
 
@@ -84,11 +97,13 @@ export function parseCsv(input: string, options: CsvOptions = {}): CsvParseResul
   while (i < n) {
     const recordLine = line;
     const fields: string[] = [];
+    const positions: CsvFieldPosition[] | null = withPositions ? [] : null;
     let spoiled = false;
     let onlyFieldQuoted = false;
 
     for (;;) {
       let value: string;
+      positions?.push({ line, column: column(i), offset: i });
       if (text.charCodeAt(i) === QUOTE) {
         const openLine = line;
         const openColumn = column(i);
@@ -170,7 +185,7 @@ export function parseCsv(input: string, options: CsvOptions = {}): CsvParseResul
       continue;
     }
     if (skipEmptyLines && fields.length === 1 && fields[0] === '' && !onlyFieldQuoted) continue;
-    records.push({ index: recordIndex, line: recordLine, fields });
+    records.push(positions ? { index: recordIndex, line: recordLine, fields, positions } : { index: recordIndex, line: recordLine, fields });
     recordIndex++;
   }
   return { records, errors };

@@ -1,22 +1,26 @@
 // Turns zod's issues into the field + message key pairs every entry point answers with.
 import { z } from 'zod';
 import { AppError, type FieldIssue } from './errors';
+import { hasMessage } from './i18n';
 
 // zod only keeps an issue's input when asked, so tell "missing" from "wrong type" where the input is
 // still at hand: in the global error map. Per-schema messages still take precedence.
 z.config({
   customError: (issue) => {
     if (issue.code === 'invalid_type') return issue.input === undefined ? 'validation.required' : 'validation.invalid_type';
+    // A missing enum field is missing, not a wrong choice.
+    if (issue.code === 'invalid_value' && issue.input === undefined) return 'validation.required';
     return undefined;
   },
 });
 
 function issueKey(issue: z.core.$ZodIssue): { messageKey: string; params?: Record<string, string | number> } {
   // Custom refinements put a message key straight into `message`.
-  if (issue.code === 'custom') return { messageKey: issue.message?.startsWith('validation.') ? issue.message : 'validation.invalid' };
+  if (issue.code === 'custom') return { messageKey: issue.message && (issue.message.startsWith('validation.') || hasMessage(issue.message)) ? issue.message : 'validation.invalid' };
   if (issue.code === 'invalid_type' && issue.message === 'validation.invalid_type')
     return { messageKey: 'validation.invalid_type', params: { expected: String(issue.expected) } };
-  if (issue.message?.startsWith('validation.')) return { messageKey: issue.message };
+  // A schema's own message key (validation.*, rules.*, …) is kept when a translation exists.
+  if (issue.message && (issue.message.startsWith('validation.') || hasMessage(issue.message))) return { messageKey: issue.message };
   switch (issue.code) {
     case 'invalid_type':
       return (issue as { input?: unknown }).input === undefined
@@ -59,7 +63,8 @@ export function fieldIssues(error: z.ZodError): FieldIssue[] {
 
 export function validationError(error: z.ZodError): AppError {
   const issues = fieldIssues(error);
-  return new AppError('bad_input', issues[0]?.messageKey ?? 'validation.invalid', { issues });
+  // The top-level message is the first issue's, with its parameters filled in.
+  return new AppError('bad_input', issues[0]?.messageKey ?? 'validation.invalid', { issues, params: issues[0]?.params });
 }
 
 /** Parse or throw an AppError naming the field; the one way entry points validate. */

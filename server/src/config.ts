@@ -10,6 +10,14 @@ const schema = z.object({
   ARBITRA_BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
   ARBITRA_DEMO: z.enum(['0', '1']).default('1'),
   ARBITRA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+  ARBITRA_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(2 * 1024 ** 3),
+  ARBITRA_BLOB_STORE: z.enum(['fs', 's3']).default('fs'),
+  ARBITRA_S3_ENDPOINT: z.string().optional(),
+  ARBITRA_S3_REGION: z.string().default('us-east-1'),
+  ARBITRA_S3_BUCKET: z.string().optional(),
+  ARBITRA_S3_PREFIX: z.string().default(''),
+  ARBITRA_S3_ACCESS_KEY_ID: z.string().optional(),
+  ARBITRA_S3_SECRET_ACCESS_KEY: z.string().optional(),
 });
 
 export interface ServerConfig {
@@ -20,6 +28,10 @@ export interface ServerConfig {
   bodyLimit: number;
   demo: boolean;
   logLevel: string;
+  maxUploadBytes: number;
+  blobStore:
+    | { kind: 'fs' }
+    | { kind: 's3'; endpoint?: string; region: string; bucket: string; prefix: string; accessKeyId: string; secretAccessKey: string };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -37,5 +49,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     bodyLimit: e.ARBITRA_BODY_LIMIT,
     demo: e.ARBITRA_DEMO === '1',
     logLevel: e.ARBITRA_LOG_LEVEL,
+    maxUploadBytes: e.ARBITRA_MAX_UPLOAD_BYTES,
+    blobStore: blobStoreConfig(e),
+  };
+}
+
+function blobStoreConfig(e: z.infer<typeof schema>): ServerConfig['blobStore'] {
+  if (e.ARBITRA_BLOB_STORE === 'fs') return { kind: 'fs' };
+  const missing = (['ARBITRA_S3_BUCKET', 'ARBITRA_S3_ACCESS_KEY_ID', 'ARBITRA_S3_SECRET_ACCESS_KEY'] as const).filter((k) => !e[k]);
+  if (missing.length) throw new Error(`Invalid configuration: ARBITRA_BLOB_STORE=s3 needs ${missing.join(', ')}`);
+  return {
+    kind: 's3',
+    endpoint: e.ARBITRA_S3_ENDPOINT,
+    region: e.ARBITRA_S3_REGION,
+    bucket: e.ARBITRA_S3_BUCKET!,
+    prefix: e.ARBITRA_S3_PREFIX,
+    accessKeyId: e.ARBITRA_S3_ACCESS_KEY_ID!,
+    secretAccessKey: e.ARBITRA_S3_SECRET_ACCESS_KEY!,
   };
 }

@@ -7,8 +7,10 @@ import { rulesMessages } from './rules.messages';
 import { domainMessages } from './domain.messages';
 import { authMessages } from './auth.messages';
 import { appMessages } from './app.messages';
+import { vaultMessages } from './vault.messages';
+import { caseMessages } from './case.messages';
 
-const SOURCES = [coreMessages, lifecycleMessages, rulesMessages, domainMessages, authMessages, appMessages];
+const SOURCES = [coreMessages, lifecycleMessages, rulesMessages, domainMessages, authMessages, appMessages, vaultMessages, caseMessages];
 
 export const messages: Record<Language, Record<string, string>> = {
   en: Object.assign({}, ...SOURCES.map((s) => s.en)),

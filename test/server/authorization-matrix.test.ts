@@ -53,6 +53,12 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'cases.recordSatisfaction': ['specialist', 'supervisor'],
   'cases.recordRelation': ['supervisor', 'admin'],
   'cases.slaDueSoon': [...HANDLERS, 'admin'],
+  'evidence.list': HANDLERS,
+  'evidence.get': HANDLERS,
+  'evidence.records': HANDLERS,
+  'evidence.setInternalOnly': HANDLERS,
+  'evidence.redact': ['legal', 'supervisor'],
+  'evidence.externalView': ['legal', 'supervisor'],
   'audit.caseTrail': ['supervisor', 'legal', 'admin'],
   'audit.verify': ['admin', 'supervisor'],
 };

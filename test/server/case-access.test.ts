@@ -1,8 +1,7 @@
 // Who sees which case, recusal (回避制度) and the complainant's privacy, against the real server.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failure, startTestServer, type TestServer } from '../support/server';
-import { createSession } from '../../server/src/auth/session.service';
+import { errorData, failure, startTestServer, type TestServer } from '../support/server';
 import { ROLES, type Role } from '../../shared/domain';
 
 let server: TestServer;
@@ -50,7 +49,7 @@ let otherTeamAssigned: string;
 beforeAll(async () => {
   server = await startTestServer();
   for (const role of ROLES) {
-    const { token } = await createSession(server.t.db, { userId: server.users[role].id, kind: 'browser', totpVerified: true, ip: '127.0.0.1', userAgent: 'vitest' });
+    const token = await server.login(role);
     api[role] = server.client(token);
   }
   // A specialist's case lands in their team; a legal counsel (no team) puts one in the unassigned queue.
@@ -139,6 +138,18 @@ describe('visibility', () => {
       expect(await failure(api[role].cases.timeline.query({ caseId: teamCase }))).toMatchObject({ code: 'FORBIDDEN' });
       expect(await failure(api[role].cases.slaDueSoon.query({ withinMinutes: 60 }))).toMatchObject({ code: 'FORBIDDEN' });
     }
+  });
+
+  // Cases made by hand share one de-duplication space (no intake key): a reference already used on
+  // a case the person may not see is refused with a clear message, never merged or revealed.
+  it('reusing another team’s hand-entered reference is refused without losing the complaint silently or revealing the hidden case', async () => {
+    const body = (uid: string, description: string) => ({ ...complaint(uid), externalRef: 'CALL-0001', description });
+    const hidden = await api.legal.cases.create.mutate(body('uid-ref-first', 'First caller: withdrawal stuck.'));
+    await db().updateTable('cases').set({ team_id: server.otherTeamId }).where('id', '=', hidden.id).execute();
+    const answer = await api.specialist.cases.create.mutate(body('uid-ref-second', 'Second caller: liquidation dispute.')).catch((e: unknown) => errorData(e));
+    expect(JSON.stringify(answer)).not.toContain(hidden.id);
+    expect(JSON.stringify(answer)).not.toContain(hidden.caseNumber);
+    expect(answer).toMatchObject({ code: 'CONFLICT', messageKey: 'case.external_ref_taken', field: 'externalRef' });
   });
 
   it('nobody without a session sees anything', async () => {

@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import type { AppRouter } from '../../server/src/trpc/app-router';
-import { createSession } from '../../server/src/auth/session.service';
-import { failure, startTestServer, type TestServer } from '../support/server';
+import { hashPassword } from '../../server/src/auth/password';
+import { failure, makeClient, startTestServer, TEST_PASSWORD, type TestServer } from '../support/server';
 import type { CaseAction, CaseState, Role } from '../../shared/domain';
 
 type Client = ReturnType<typeof createTRPCClient<AppRouter>>;
@@ -38,12 +38,6 @@ function clientFor(token: string): Client {
       }),
     ],
   });
-}
-
-/** A signed-in session straight from the session service (TOTP already passed where the role needs it). */
-async function sessionToken(userId: string): Promise<string> {
-  const { token } = await createSession(server.t.db, { userId, kind: 'browser', totpVerified: true, ip: '127.0.0.1', userAgent: 'vitest' });
-  return token;
 }
 
 const db = () => server.t.db;
@@ -116,13 +110,14 @@ beforeAll(async () => {
   server = await startTestServer();
   const second = await server.t.db
     .insertInto('users')
-    .values({ email: 'supervisor2@example.test', display_name: 'Second supervisor', role: 'supervisor', password_hash: 'not-used-in-this-test' })
+    .values({ email: 'supervisor2@example.test', display_name: 'Second supervisor', role: 'supervisor', password_hash: await hashPassword(TEST_PASSWORD) })
     .returning('id')
     .executeTakeFirstOrThrow();
   supervisor2Id = second.id;
   await server.t.db.insertInto('team_members').values({ team_id: server.teamId, user_id: supervisor2Id }).execute();
-  for (const role of Object.keys(server.users) as Role[]) api[role] = clientFor(await sessionToken(server.users[role].id));
-  api.supervisor2 = clientFor(await sessionToken(supervisor2Id));
+  for (const role of Object.keys(server.users) as Role[]) api[role] = clientFor(await server.login(role));
+  const signedIn = await makeClient(server.url).auth.login.mutate({ email: 'supervisor2@example.test', password: TEST_PASSWORD });
+  api.supervisor2 = clientFor(signedIn.token);
 });
 
 afterAll(async () => {
@@ -301,9 +296,22 @@ describe('the full path of a case, received to archived', () => {
     expect(trail.map((r) => [r.action, r.requestId])).toEqual(auditRows.map((r) => [r.action, r.request_id]));
   });
 
+  it('of two people moving the same case at once, one wins and the other is told the case moved', async () => {
+    const { id } = await createCase();
+    const results = await Promise.allSettled([
+      api.specialist.cases.transition.mutate({ caseId: id, action: 'start_review', expectedStatus: 'received' }),
+      api.supervisor.cases.transition.mutate({ caseId: id, action: 'start_review', expectedStatus: 'received' }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(await failure(Promise.reject(lost.reason))).toMatchObject({ code: 'CONFLICT', messageKey: 'error.case_moved', field: 'expectedStatus' });
+    const timeline = await api.specialist.cases.timeline.query({ caseId: id });
+    expect(timeline.map((e) => e.type)).toEqual(['case.received', 'case.transition']);
+  });
+
   it('replaces an unusable x-request-id with its own, echoes it, and audits the write under it', async () => {
     const { id } = await createCase();
-    const token = await sessionToken(server.users.specialist.id);
+    const token = await server.login('specialist');
     const res = await fetch(`${server.url}/trpc/cases.addNote`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': 'bad id!' },

@@ -155,6 +155,18 @@ describe('import-complaints CLI', () => {
     expect(mixed.stdout.trim().split('\n').at(-1)).toBe('imported 1, duplicates 0, failed 2');
   });
 
+  it('imports the CSV and JSON examples of docs/intake.md without a single failure', async () => {
+    const doc = fs.readFileSync(path.join(ROOT, 'docs/intake.md'), 'utf8');
+    const csvExample = /```csv\n([\s\S]*?)```/.exec(doc)![1]!;
+    const jsonExample = /### JSON files[\s\S]*?```json\n([\s\S]*?)```/.exec(doc)![1]!;
+    const csvRun = await runCli(['--url', s.url, '--key', key.key, write('doc-example.csv', csvExample)]);
+    expect(csvRun.code, csvRun.stderr).toBe(0);
+    expect(csvRun.stdout.trim().split('\n').at(-1)).toBe('imported 3, duplicates 0, failed 0');
+    const jsonRun = await runCli(['--url', s.url, '--key', key.key, write('doc-example.json', jsonExample)]);
+    expect(jsonRun.code, jsonRun.stderr).toBe(0);
+    expect(jsonRun.stdout.trim().split('\n').at(-1)).toBe('imported 1, duplicates 0, failed 0');
+  });
+
   it('takes the key and address from the environment too', async () => {
     const file = write('env.json', JSON.stringify([validComplaint({ externalRef: 'ENV-1' })]));
     const run = await runCli([file], { ARBITRA_INTAKE_KEY: key.key, ARBITRA_URL: s.url });
@@ -191,7 +203,7 @@ describe('import-complaints CLI', () => {
     // Missing arguments also print the usage line.
     expect(runs[0]!.stderr).toContain('Usage: npm run import-complaints --');
     expect(await rowCounts(s.t.db)).toEqual(before);
-  });
+  }, 240_000);
 
   it('prints usage errors in Chinese with --lang zh-CN', async () => {
     const run = await runCli(['--lang', 'zh-CN', '--url', s.url]);

@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure, startTestServer, type TestServer } from '../support/server';
-import { createSession } from '../../server/src/auth/session.service';
 import { ROLES, type CaseAction, type CaseState, type Role } from '../../shared/domain';
 
 const MIN = 60_000;
@@ -50,7 +49,7 @@ async function board(role: Role, withinMinutes: number) {
 beforeAll(async () => {
   server = await startTestServer();
   for (const role of ROLES) {
-    const { token } = await createSession(server.t.db, { userId: server.users[role].id, kind: 'browser', totpVerified: true, ip: '127.0.0.1', userAgent: 'vitest' });
+    const token = await server.login(role);
     api[role] = server.client(token);
   }
 });

@@ -73,3 +73,7 @@ export async function* auditEntriesInOrder(db: DB, batchSize = 2000) {
 export async function auditEntriesForCase(db: DB, caseId: string, limit = 500) {
   return db.selectFrom('audit_log').selectAll().where('case_id', '=', caseId).orderBy('seq').limit(limit).execute();
 }
+
+export async function auditEntriesForEntity(db: DB, entity: string, entityId: string, limit = 1000) {
+  return db.selectFrom('audit_log').selectAll().where('entity', '=', entity).where('entity_id', '=', entityId).orderBy('seq').limit(limit).execute();
+}

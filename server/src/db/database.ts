@@ -2,12 +2,14 @@ import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvid
 import pg from 'pg';
 import type { Database } from './schema';
 import * as core from './migrations/2026-11-21T0900-core';
+import * as evidence from './migrations/2026-11-21T1000-evidence';
 
 export type DB = Kysely<Database>;
 
 // Dated migrations, listed here so bundlers and tsx see them alike. Never edit one that has landed.
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21T0900-core': core,
+  '2026-11-21T1000-evidence': evidence,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

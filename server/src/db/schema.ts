@@ -294,7 +294,7 @@ export interface AuditLogTable {
   hash: string;
 }
 
-export interface Database {
+export interface Database extends EvidenceDatabase {
   settings: SettingsTable;
   teams: TeamsTable;
   users: UsersTable;
@@ -327,3 +327,99 @@ export type User = Selectable<UsersTable>;
 export type CaseRow = Selectable<CasesTable>;
 export type NewCase = Insertable<CasesTable>;
 export type CaseUpdate = Updateable<CasesTable>;
+
+// ---- Evidence vault ------------------------------------------------------------------------------
+
+export interface BlobsTable {
+  sha256: string;
+  size: ColumnType<string, number | string, number | string>;
+  media_type: string;
+  store: string;
+  created_at: CreatedAt;
+  verified_at: Timestamp | null;
+}
+
+export interface UploadsTable {
+  id: Generated<string>;
+  case_id: string;
+  file_name: string;
+  declared_size: ColumnType<string, number | string, number | string>;
+  declared_sha256: string;
+  received_bytes: ColumnType<string, number | string | undefined, number | string>;
+  side: string;
+  exhibit_type: string | null;
+  source: string;
+  internal_only: Generated<boolean>;
+  mapping: Json<Record<string, unknown> | null> | null;
+  device_id: string | null;
+  status: Generated<string>;
+  exhibit_id: string | null;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+export interface ExhibitsTable extends Synced {
+  id: Generated<string>;
+  case_id: string;
+  blob_sha256: string;
+  side: string;
+  seq: number;
+  exhibit_number: string;
+  type: string;
+  source: string;
+  file_name: string;
+  media_type: string;
+  size: ColumnType<string, number | string, number | string>;
+  description: Generated<string>;
+  internal_only: Generated<boolean>;
+  taken_in_by: string;
+  taken_in_at: Timestamp;
+  device_id: string | null;
+  parse_status: string;
+  parse_error: Json<Record<string, unknown> | null> | null;
+  metadata: Json<Record<string, unknown>>;
+  record_count: Generated<number>;
+}
+
+export interface ExhibitRecordsTable extends Synced {
+  id: Generated<string>;
+  exhibit_id: string;
+  case_id: string;
+  seq: number;
+  kind: string;
+  occurred_at: Timestamp | null;
+  data: Json<Record<string, unknown>>;
+  search_text: Generated<string>;
+}
+
+export interface RedactionsTable extends Synced {
+  id: Generated<string>;
+  exhibit_id: string;
+  case_id: string;
+  record_seq: number;
+  field: string;
+  start: number;
+  end: number;
+  reason: string;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface EvidenceSignalsTable extends Synced {
+  id: Generated<string>;
+  case_id: string;
+  other_case_id: string;
+  blob_sha256: string;
+  kind: Generated<string>;
+  created_at: CreatedAt;
+}
+
+export interface EvidenceDatabase {
+  blobs: BlobsTable;
+  uploads: UploadsTable;
+  exhibits: ExhibitsTable;
+  exhibit_records: ExhibitRecordsTable;
+  redactions: RedactionsTable;
+  evidence_signals: EvidenceSignalsTable;
+}

@@ -12,12 +12,17 @@ import { resolveActor, SESSION_COOKIE } from '../auth/session.service';
 import { languageFromHeader, translate } from '../../../shared/i18n';
 import { AppError } from '../../../shared/errors';
 import { registerIntakeRoutes } from './intake.route';
+import { registerEvidenceRoutes } from './evidence.routes';
+import type { EvidenceDeps } from '../evidence/evidence-deps';
+import { evidenceDeps } from '../evidence/store-from-config';
 
 export interface AppDeps {
   db: DB;
   config: ServerConfig;
   /** Tells /healthz whether the database is ready. */
   isReady?: () => boolean;
+  /** The evidence vault; by default a filesystem store under the data directory. */
+  evidence?: EvidenceDeps;
 }
 
 export function requestMeta(req: FastifyRequest): RequestMeta {
@@ -128,6 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await registerIntakeRoutes(app, deps);
+  await registerEvidenceRoutes(app, deps.evidence ?? evidenceDeps(deps.db, deps.config));
   return app;
 }
 

@@ -12,10 +12,8 @@ import type { IntakeActor, ServiceContext } from '../context';
 import { AppError, badInput } from '../../../shared/errors';
 import { validationError } from '../../../shared/validation';
 import { complaintIntake, type ComplaintIntake } from '../../../shared/schemas';
-import { Money, toUsd } from '../../../shared/money';
 import { receiveComplaint } from '../services/case-intake.service';
 import { findIntakeKey, type ActiveIntakeKey } from '../services/admin.service';
-import { usdRateAt } from '../repositories/rules.repository';
 import { buildOpenApiDocument } from './openapi';
 
 export const INTAKE_PATH = '/api/v1/complaints';
@@ -75,12 +73,13 @@ function isJsonContentType(header: string | undefined): boolean {
 }
 
 /**
- * parseInput(complaintIntake, body) with two repairs that belong in shared/validation.ts:
- * - zod 4 puts the offending value on an issue only with `reportInput`; without it every wrong
- *   type (vipLevel "5", amounts "BTC:1") reads as "required".
- * - zod reports a missing enum value as invalid_value; it is a missing field like any other.
- * - the top-level message is translated with the error's params, so it gets the first issue's
+ * parseInput(complaintIntake, body), made exact for this edge:
+ * - `reportInput`, so a wrong type (vipLevel "5", amounts "BTC:1") is never read as "required"
+ *   whatever error map is configured;
+ * - a missing enum value (no channel at all) is reported by zod as invalid_value; it is "required";
+ * - the top-level message is translated with the error's params, so it takes the first issue's
  *   ({maximum}, {allowed}, {keys}) instead of showing the placeholder.
+ * The last two belong in shared/validation.ts; once there, this can become parseInput again.
  */
 export function parseComplaint(body: unknown): ComplaintIntake {
   const result = complaintIntake.safeParse(body, { reportInput: true });
@@ -94,23 +93,8 @@ export function parseComplaint(body: unknown): ComplaintIntake {
   throw new AppError('bad_input', error.messageKey, { issues: error.issues, params: error.issues[0]?.params });
 }
 
-/** Postgres refused a number as out of range: with 30 integer digits, amount × rate can overflow numeric(48,18). */
+/** Postgres refused a number as out of range (numeric(48,18) holds 30 integer digits). */
 const isNumericOverflow = (error: unknown) => (error as { code?: unknown } | null)?.code === '22003';
-
-/** Which amount's USD value is too large to store, to name the field; `amounts` when only the sum is. */
-async function overflowingAmountField(deps: AppDeps, input: ComplaintIntake): Promise<string> {
-  const limit = new Money(10).pow(30);
-  const at = new Date(input.occurredAt);
-  for (const [i, a] of input.amounts.entries()) {
-    if (new Money(a.amount).gte(limit)) return `amounts.${i}.amount`;
-    const rate = await usdRateAt(deps.db, a.asset, at);
-    if (rate === null) continue;
-    const usd = toUsd(a.amount, rate);
-    if (new Money(usd).gte(limit) || new Money(rate).gte(limit)) return `amounts.${i}.amount`;
-  }
-  // Each fits on its own; their sum (the case's USD equivalent) does not.
-  return 'amounts';
-}
 
 export async function registerIntakeRoutes(app: FastifyInstance, deps: AppDeps, options: IntakeRouteOptions = {}): Promise<void> {
   const rateLimit = options.rateLimit ?? rateLimitFromEnv(process.env.ARBITRA_INTAKE_RATE_LIMIT);
@@ -144,8 +128,9 @@ export async function registerIntakeRoutes(app: FastifyInstance, deps: AppDeps, 
       const result = await receiveComplaint(deps.db, ctx, input, { intakeKeyId: key.id, teamId: key.default_team_id });
       return reply.status(result.duplicate ? 200 : 201).send({ id: result.id, caseNumber: result.caseNumber, duplicate: result.duplicate });
     } catch (error) {
-      // The transaction rolled back; say which amount is at fault instead of answering 500.
-      if (isNumericOverflow(error)) throw badInput('intake.amount_value_too_large', await overflowingAmountField(deps, input));
+      // receiveComplaint names the amount whose USD value is too large; should a number still
+      // overflow a column, the transaction has rolled back and the caller hears why, not a 500.
+      if (isNumericOverflow(error)) throw badInput('intake.amount_value_too_large', 'amounts');
       throw error;
     }
   });

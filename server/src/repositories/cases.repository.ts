@@ -23,7 +23,7 @@ export async function lockIntakeReference(trx: DB, intakeKeyId: string | null, e
 }
 
 export function findCaseByExternalRef(db: DB, intakeKeyId: string | null, externalRef: string) {
-  let q = db.selectFrom('cases').select(['id', 'case_number']).where('external_ref', '=', externalRef);
+  let q = db.selectFrom('cases').select(['id', 'case_number', 'team_id', 'assignee_id']).where('external_ref', '=', externalRef);
   q = intakeKeyId === null ? q.where('intake_key_id', 'is', null) : q.where('intake_key_id', '=', intakeKeyId);
   return q.executeTakeFirst();
 }

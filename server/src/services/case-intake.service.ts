@@ -6,7 +6,8 @@ import { audit } from '../audit/audit.service';
 import type { ComplaintIntake } from '../../../shared/schemas';
 import { classify } from '../../../shared/tiering';
 import { policyFor, startClock } from '../../../shared/sla';
-import { toUsd, sumAmounts } from '../../../shared/money';
+import { Money, toUsd, sumAmounts } from '../../../shared/money';
+import { badInput, conflict } from '../../../shared/errors';
 import type { Category, Subcategory } from '../../../shared/domain';
 import { loadSlaPolicies, loadTieringRules, usdRateAt } from '../repositories/rules.repository';
 import {
@@ -20,6 +21,9 @@ import {
   upsertComplainantPii,
 } from '../repositories/cases.repository';
 
+/** USD values are stored as numeric(48,18): 30 integer digits. */
+export const USD_VALUE_LIMIT = new Money(10).pow(30);
+
 export interface IntakeResult {
   id: string;
   caseNumber: string;
@@ -30,14 +34,23 @@ export async function receiveComplaint(
   db: DB,
   ctx: ServiceContext,
   input: ComplaintIntake,
-  options: { intakeKeyId: string | null; teamId: string | null; now?: Date },
+  options: {
+    intakeKeyId: string | null;
+    teamId: string | null;
+    now?: Date;
+    /** For cases entered by hand: a reference already used on a case this person may not see is refused, never merged or revealed. */
+    maySee?: (existing: { team_id: string | null; assignee_id: string | null }) => boolean;
+  },
 ): Promise<IntakeResult> {
   const now = options.now ?? new Date();
   const occurredAt = new Date(input.occurredAt);
   return db.transaction().execute(async (trx) => {
     await lockIntakeReference(trx, options.intakeKeyId, input.externalRef);
     const existing = await findCaseByExternalRef(trx, options.intakeKeyId, input.externalRef);
-    if (existing) return { id: existing.id, caseNumber: existing.case_number, duplicate: true };
+    if (existing) {
+      if (options.maySee && !options.maySee(existing)) throw conflict('case.external_ref_taken', 'externalRef');
+      return { id: existing.id, caseNumber: existing.case_number, duplicate: true };
+    }
 
     // USD equivalent at the time the complaint is about; an asset with no known rate counts as 0
     // and is flagged on the timeline for a person to value.
@@ -49,6 +62,12 @@ export async function receiveComplaint(
       amounts.push({ asset: a.asset, amount: a.amount, usdRate: rate, usdValue: rate === null ? null : toUsd(a.amount, rate) });
     }
     const usdEquivalent = sumAmounts(amounts.map((a) => a.usdValue ?? '0'));
+    // numeric(48,18) holds less than 10^30: say which amount is too large instead of failing the insert.
+    const tooLarge = (usd: string) => new Money(usd).gte(USD_VALUE_LIMIT);
+    amounts.forEach((a, i) => {
+      if (a.usdValue !== null && tooLarge(a.usdValue)) throw badInput('intake.amount_value_too_large', `amounts.${i}.amount`);
+    });
+    if (tooLarge(usdEquivalent)) throw badInput('intake.amount_value_too_large', 'amounts');
 
     const complainantId = await upsertComplainant(trx, {
       exchangeUid: input.complainant.exchangeUid,

@@ -21,6 +21,7 @@ import { Money, sumAmounts, toUsd } from '../../../shared/money';
 import { canSeeCase, caseVisibility } from '../trpc/policy';
 import { clockColumns, clockOf } from './case-clock';
 import { approvalThresholdUsd } from './rules.service';
+import { USD_VALUE_LIMIT } from './case-intake.service';
 import { loadSlaPolicies, usdRateAt, getSetting, SETTINGS } from '../repositories/rules.repository';
 import {
   caseAmounts,
@@ -59,7 +60,7 @@ export async function visibleCase(db: DB, ctx: Ctx, caseId: string): Promise<Cas
   return c;
 }
 
-async function lockedVisibleCase(trx: DB, ctx: Ctx, caseId: string): Promise<CaseRow> {
+export async function lockedVisibleCase(trx: DB, ctx: Ctx, caseId: string): Promise<CaseRow> {
   const c = await findCaseForUpdate(trx, caseId);
   if (!c || !canSeeCase(ctx.actor, c)) throw new AppError('not_found', 'error.case_not_found', { field: 'caseId' });
   // 回避制度: a handler related to the complainant does not work on the case, assigned or not.
@@ -503,6 +504,7 @@ export async function proposeRemedy(db: DB, ctx: Ctx, input: { caseId: string; k
       const rate = await usdRateAt(trx, input.asset, new Date());
       if (rate === null) throw badInput('case.asset_rate_unknown', 'asset', { asset: input.asset });
       usdValue = toUsd(input.amount, rate);
+      if (new Money(usdValue).gte(USD_VALUE_LIMIT)) throw badInput('intake.amount_value_too_large', 'amount');
     }
     const r = await work.insertRemedy(trx, {
       case_id: c.id,

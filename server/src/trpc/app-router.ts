@@ -4,12 +4,15 @@ import { adminRouter } from './routers/admin.router';
 import { casesRouter } from './routers/cases.router';
 import { rulesRouter } from './routers/rules.router';
 import { auditRouter } from './routers/audit.router';
+import { evidenceRouter } from './routers/evidence.router';
 
 export const appRouter = router({
   auth: authRouter,
   admin: adminRouter,
   cases: casesRouter,
   rules: rulesRouter,
-  audit: auditRouter,});
+  audit: auditRouter,
+  evidence: evidenceRouter,
+});
 
 export type AppRouter = typeof appRouter;

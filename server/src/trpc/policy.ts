@@ -58,12 +58,30 @@ export const PROCEDURE_ACCESS = {
   'cases.recordRelation': ['supervisor', 'admin'],
   'cases.slaDueSoon': [...HANDLERS, 'admin'],
 
+  // Evidence. Reading an exhibit is a custody event; sharing outside is legal's and supervisors' call.
+  'evidence.list': HANDLERS,
+  'evidence.get': HANDLERS,
+  'evidence.records': HANDLERS,
+  'evidence.setInternalOnly': HANDLERS,
+  'evidence.redact': ['legal', 'supervisor'],
+  'evidence.externalView': ['legal', 'supervisor'],
+
   // Audit.
   'audit.caseTrail': ['supervisor', 'legal', 'admin'],
   'audit.verify': ['admin', 'supervisor'],
 } as const satisfies Record<string, Access>;
 
 export type ProcedurePath = keyof typeof PROCEDURE_ACCESS;
+
+/** The REST endpoints that act for a logged-in user (uploads and downloads carry bytes, not JSON). */
+export const REST_ACCESS = {
+  'POST /api/v1/uploads': HANDLERS,
+  'HEAD /api/v1/uploads/:uploadId': HANDLERS,
+  'PATCH /api/v1/uploads/:uploadId': HANDLERS,
+  'POST /api/v1/cases/:caseId/exhibits': HANDLERS,
+  'GET /api/v1/exhibits/:exhibitId/content': HANDLERS,
+  'GET /api/v1/exhibits/:exhibitId/records.csv': HANDLERS,
+} as const satisfies Record<string, readonly Role[]>;
 
 /** Procedures a session that still owes its TOTP step may call. */
 export const TOTP_PENDING_ALLOWED: readonly string[] = ['auth.me', 'auth.logout', 'auth.logoutEverywhere', 'auth.totpEnroll', 'auth.totpConfirm'];

@@ -3,6 +3,7 @@ import { procedure, router, userContext } from '../trpc';
 import * as s from './cases.schema';
 import * as cases from '../../services/cases.service';
 import { receiveComplaint } from '../../services/case-intake.service';
+import { canSeeCase } from '../policy';
 
 export const casesRouter = router({
   list: procedure.input(s.listCasesInput).query(({ ctx, input }) => cases.listVisibleCases(ctx.db, userContext(ctx), input)),
@@ -11,7 +12,7 @@ export const casesRouter = router({
   complainantPii: procedure.input(s.caseIdInput).query(({ ctx, input }) => cases.readComplainantPii(ctx.db, userContext(ctx), input.caseId)),
   create: procedure.input(s.createCaseInput).mutation(({ ctx, input }) => {
     const sc = userContext(ctx);
-    return receiveComplaint(ctx.db, sc, input, { intakeKeyId: null, teamId: sc.actor.teamIds[0] ?? null });
+    return receiveComplaint(ctx.db, sc, input, { intakeKeyId: null, teamId: sc.actor.teamIds[0] ?? null, maySee: (c) => canSeeCase(sc.actor, c) });
   }),
   classify: procedure.input(s.classifyInput).mutation(({ ctx, input }) => cases.classifyCase(ctx.db, userContext(ctx), input as Parameters<typeof cases.classifyCase>[2])),
   assign: procedure.input(s.assignInput).mutation(({ ctx, input }) => cases.assignCase(ctx.db, userContext(ctx), input)),

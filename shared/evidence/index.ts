@@ -1,0 +1,289 @@
+// Understanding evidence: from an exhibit's bytes and type to records the workstation can show,
+// sort and search. The original is never changed: a file that cannot be parsed is still an
+// exhibit, with the reason (a message key, and the line and column for text).
+//
+// Text types are checked before they are read: the content must be plain text (sniffed), UTF-8
+// (else the line and column of the first invalid sequence), with no line over 1 MiB, and at most
+// 64 MiB in all. A UTF-8 byte-order mark is skipped. Pure TypeScript: runs on the server and in
+// the desktop renderer alike.
+import { headerName, matchColumns, parseJson, type EvidenceError, type EvidenceWarning, type JsonNode } from './common';
+import { parseTrades, detectTradeFormat, type GenericMapping, type TradeFormat, type TradeKind, type TradeRecord } from './trades';
+import { parseActivity, ACTIVITY_SPEC, type ActivityRecord } from './activity';
+import { parseChat, CHAT_SPEC, type ChatRecord } from './chat';
+import { parseOnchainReferences, checkReference, ONCHAIN_SPEC, type OnchainRecord, type ReferenceKind } from './onchain';
+import { imageInfo, pdfInfo } from './media';
+import { sniffMediaType, isAllowedMediaType } from './sniff';
+import { createUtf8Checker } from './utf8';
+import { createLineSplitter, DEFAULT_MAX_LINE_LENGTH } from './lines';
+import { parseCsv } from '../csv';
+
+export type { EvidenceError, EvidenceWarning } from './common';
+export type { GenericMapping, TradeFormat, TradeKind, TradeRecord } from './trades';
+export type { ActivityRecord } from './activity';
+export type { ChatRecord } from './chat';
+export type { OnchainRecord, Chain, ReferenceKind } from './onchain';
+export { detectTradeFormat, parseTrades } from './trades';
+export { parseActivity, normalizeIp } from './activity';
+export { parseChat } from './chat';
+export { parseOnchainReferences, checkReference } from './onchain';
+export { imageInfo, pdfInfo } from './media';
+export { sniffMediaType, isAllowedMediaType, ALLOWED_MEDIA_TYPES } from './sniff';
+export { isFormulaLike, neutralizeFormula, toSafeCsv } from './formula';
+export { createUtf8Checker } from './utf8';
+export { createLineSplitter } from './lines';
+
+export const EXHIBIT_TYPES = ['image', 'pdf', 'trade_records', 'order_history', 'fills', 'activity_log', 'chat_transcript', 'onchain_reference', 'document'] as const;
+export type ExhibitType = (typeof EXHIBIT_TYPES)[number];
+
+/** Largest text parsed into records; larger files are kept but not parsed. */
+export const MAX_TEXT_BYTES = 64 * 1024 * 1024;
+
+// Records as stored and searched: one flat shape per kind. Trade and on-chain records have a kind
+// of their own (order/fill/trade, tx/address); here it is `tradeKind` / `referenceKind`.
+export type TradeEvidence = Omit<TradeRecord, 'kind'> & { kind: 'trade'; tradeKind: TradeKind; searchText: string };
+export type ActivityEvidence = ActivityRecord & { kind: 'activity'; searchText: string };
+export type ChatEvidence = ChatRecord & { kind: 'chat'; searchText: string };
+export type OnchainEvidence = Omit<OnchainRecord, 'kind'> & { kind: 'onchain'; referenceKind: ReferenceKind; searchText: string };
+export type EvidenceRecord = TradeEvidence | ActivityEvidence | ChatEvidence | OnchainEvidence;
+export type EvidenceRecordKind = EvidenceRecord['kind'];
+
+export type ParseResult =
+  | { status: 'parsed'; records: EvidenceRecord[]; metadata: Record<string, unknown>; warnings: EvidenceWarning[] }
+  | { status: 'failed'; error: EvidenceError }
+  /** Nothing to read records from (images, PDFs, documents); `metadata` has what the header tells. */
+  | { status: 'not_applicable'; metadata: Record<string, unknown> };
+
+export interface ParseEvidenceInput {
+  bytes: Uint8Array;
+  type: ExhibitType;
+  /** Column mapping for trade exports in no known format (also gives `timeZone`). */
+  mapping?: GenericMapping | Record<string, string>;
+  /** Zone of naive times when the file does not state one ('UTC', '+08:00'); default: UTC, with a warning. */
+  timeZone?: string;
+  /** Longest line accepted in text evidence, in bytes. Default 1 MiB. */
+  maxLineLength?: number;
+  /** Largest text parsed. Default 64 MiB. */
+  maxTextBytes?: number;
+}
+
+const TEXT_TYPES: readonly ExhibitType[] = ['trade_records', 'order_history', 'fills', 'activity_log', 'chat_transcript', 'onchain_reference'];
+
+const failed = (messageKey: string, params: Record<string, string | number> = {}, extra: Partial<EvidenceError> = {}): ParseResult => ({
+  status: 'failed',
+  error: { messageKey, params, ...extra },
+});
+
+const lower = (parts: readonly (string | undefined)[]) =>
+  parts
+    .filter((p): p is string => !!p)
+    .join(' ')
+    .toLowerCase();
+
+export function parseEvidence(input: ParseEvidenceInput): ParseResult {
+  const { bytes, type } = input;
+  if (bytes.length === 0) return failed('evidence.parse.empty');
+  const sniffed = sniffMediaType(bytes.subarray(0, 4096));
+  if (!isAllowedMediaType(sniffed.mediaType)) return failed('evidence.parse.disallowed_type', { mediaType: sniffed.mediaType });
+  const base = { mediaType: sniffed.mediaType, size: bytes.length };
+
+  if (type === 'document') return { status: 'not_applicable', metadata: base };
+  if (type === 'image') {
+    if (sniffed.family !== 'image') return failed('evidence.parse.type_mismatch', { expected: 'image', mediaType: sniffed.mediaType });
+    const info = imageInfo(bytes);
+    if (!info.ok) return { status: 'failed', error: info.error };
+    return { status: 'not_applicable', metadata: { ...base, format: info.format, width: info.width, height: info.height } };
+  }
+  if (type === 'pdf') {
+    if (sniffed.family !== 'pdf') return failed('evidence.parse.type_mismatch', { expected: 'pdf', mediaType: sniffed.mediaType });
+    const info = pdfInfo(bytes);
+    if (!info.ok) return { status: 'failed', error: info.error };
+    return { status: 'not_applicable', metadata: { ...base, version: info.version, pageCount: info.pageCount, pageCountMethod: info.pageCountMethod } };
+  }
+  if (!TEXT_TYPES.includes(type)) return failed('evidence.parse.unknown_type', { type: String(type) });
+
+  // Text: plain, UTF-8, bounded lines and size.
+  if (sniffed.mediaType !== 'text/plain') return failed('evidence.parse.not_text', { mediaType: sniffed.mediaType });
+  const maxText = input.maxTextBytes ?? MAX_TEXT_BYTES;
+  // Problems within the part that would be read are reported first (a 200 MB single line is a line
+  // too long, found after 1 MiB), then the size.
+  const checked = checkText(bytes.subarray(0, Math.min(bytes.length, maxText)), input.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH, bytes.length <= maxText);
+  if (checked) return { status: 'failed', error: checked };
+  if (bytes.length > maxText) return failed('evidence.parse.too_large', { maximum: maxText });
+  const text = new TextDecoder('utf-8', { ignoreBOM: false }).decode(bytes);
+  if (text.trim() === '') return failed('evidence.parse.empty');
+
+  const mapping = input.mapping as (GenericMapping & Record<string, string>) | undefined;
+  const timeZone = input.timeZone ?? (typeof mapping?.timeZone === 'string' ? mapping.timeZone : undefined);
+  switch (type) {
+    case 'trade_records':
+    case 'order_history':
+    case 'fills': {
+      const hasMapping = mapping && typeof mapping.time === 'string' && typeof mapping.symbol === 'string' && typeof mapping.side === 'string';
+      const r = parseTrades(text, { mapping: hasMapping ? mapping : undefined, timeZone });
+      if (!r.ok) return { status: 'failed', error: r.error };
+      return {
+        status: 'parsed',
+        records: r.records.map(({ kind, ...rest }) => ({
+          ...rest,
+          kind: 'trade' as const,
+          tradeKind: kind,
+          searchText: lower([rest.time, rest.symbol, rest.side, rest.orderType, rest.status, rest.orderId, rest.tradeId, rest.price, rest.quantity, rest.feeAsset]),
+        })),
+        metadata: { ...base, format: r.format, recordCount: r.records.length, timeZone: r.timeZone, timeZoneSource: r.timeZoneSource },
+        warnings: r.warnings,
+      };
+    }
+    case 'activity_log': {
+      const r = parseActivity(text, { timeZone });
+      if (!r.ok) return { status: 'failed', error: r.error };
+      return {
+        status: 'parsed',
+        records: r.records.map((rec) => ({
+          ...rec,
+          kind: 'activity' as const,
+          searchText: lower([rec.time, rec.ip, rec.device, rec.action, rec.location, rec.result, rec.userAgent]),
+        })),
+        metadata: { ...base, format: r.source, recordCount: r.records.length, timeZone: r.timeZone, timeZoneSource: r.timeZoneSource },
+        warnings: r.warnings,
+      };
+    }
+    case 'chat_transcript': {
+      const r = parseChat(text, { timeZone });
+      if (!r.ok) return { status: 'failed', error: r.error };
+      return {
+        status: 'parsed',
+        records: r.records.map((rec) => ({ ...rec, kind: 'chat' as const, searchText: lower([rec.time, rec.speaker, rec.text]) })),
+        metadata: { ...base, format: r.source, recordCount: r.records.length, timeZone: r.timeZone, timeZoneSource: r.timeZoneSource },
+        warnings: r.warnings,
+      };
+    }
+    case 'onchain_reference': {
+      const r = parseOnchainReferences(text);
+      if (!r.ok) return { status: 'failed', error: r.error };
+      return {
+        status: 'parsed',
+        records: r.records.map(({ kind, ...rest }) => ({
+          ...rest,
+          kind: 'onchain' as const,
+          referenceKind: kind,
+          searchText: lower([rest.chain, kind, rest.value, rest.note]),
+        })),
+        metadata: { ...base, format: r.source, recordCount: r.records.length },
+        warnings: [],
+      };
+    }
+  }
+  return failed('evidence.parse.unknown_type', { type: String(type) });
+}
+
+/**
+ * One pass over the bytes, in chunks: the first invalid UTF-8 sequence or over-long line, whichever
+ * comes first in the file. A 200 MB single-line file stops after `maxLineLength` bytes.
+ */
+function checkText(bytes: Uint8Array, maxLineLength: number, whole: boolean): EvidenceError | null {
+  const utf8 = createUtf8Checker();
+  const lines = createLineSplitter({ maxLineLength });
+  const CHUNK = 1024 * 1024;
+  for (let k = 0; k <= bytes.length; k += CHUNK) {
+    const chunk = bytes.subarray(k, Math.min(bytes.length, k + CHUNK));
+    const last = k + CHUNK >= bytes.length;
+    let u = utf8.push(chunk);
+    if (u.ok && last && whole) u = utf8.end(); // a cut file may end mid-character
+    const l = lines.push(chunk) ?? (last ? lines.end() : null);
+    const utf8Error: EvidenceError | null = u.ok
+      ? null
+      : { messageKey: 'evidence.parse.invalid_utf8', line: u.line, column: u.column, byteOffset: u.byteOffset, params: { line: u.line, column: u.column, byteOffset: u.byteOffset } };
+    const lineError: EvidenceError | null = l ? { messageKey: l.messageKey, line: l.line, column: l.column, byteOffset: l.byteOffset, params: l.params } : null;
+    if (utf8Error && lineError) return utf8Error.byteOffset! <= lineError.byteOffset! ? utf8Error : lineError;
+    if (utf8Error || lineError) return utf8Error ?? lineError;
+    if (last) break;
+  }
+  return null;
+}
+
+/**
+ * The exhibit type a file most likely is, from its sniffed media type and its first bytes as text
+ * (possibly cut mid-line): images and PDFs by type; for text, a trade export's header
+ * (order history, fills, trade records), an activity log's or chat's columns or keys, a transcript's
+ * timestamped lines, on-chain references; otherwise a document.
+ */
+export function suggestExhibitType(mediaType: string, headText: string): ExhibitType {
+  const mt = mediaType.trim().toLowerCase();
+  if (mt.startsWith('image/') && isAllowedMediaType(mt)) return 'image';
+  if (mt === 'application/pdf') return 'pdf';
+  if (mt !== 'text/plain') return 'document';
+  const text = headText.replace(/^\uFEFF/, '');
+  const trimmed = text.trimStart();
+  if (trimmed === '') return 'document';
+
+  if (trimmed.startsWith('[') || trimmed.startsWith('{')) return suggestFromJson(text);
+
+  // CSV: look at the first few records for a header.
+  const lines = text.split(/\r\n|\n|\r/);
+  const complete = lines.length > 1 ? lines.slice(0, -1) : lines; // the last piece may be cut
+  const { records } = parseCsv(complete.slice(0, 8).join('\n'));
+  for (const record of records.slice(0, 6)) {
+    const format = detectTradeFormat(record.fields);
+    if (format) return format === 'okx_fills' ? 'fills' : format === 'binance_trade_history' ? 'trade_records' : 'order_history';
+  }
+  const header = records[0]?.fields.map((h) => headerName(h).key) ?? [];
+  if (header.length > 1) {
+    if (ACTIVITY_SPEC.required.every((f) => matchColumns(header, ACTIVITY_SPEC.aliases).columns[f] !== undefined)) return 'activity_log';
+    if (CHAT_SPEC.required.every((f) => matchColumns(header, CHAT_SPEC.aliases).columns[f] !== undefined)) return 'chat_transcript';
+    const onchain = matchColumns(header, ONCHAIN_SPEC.aliases).columns;
+    if (onchain.value !== undefined && (onchain.chain !== undefined || onchain.kind !== undefined)) return 'onchain_reference';
+  }
+  // Text lines.
+  const content = complete.map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  if (content.length === 0) return 'document';
+  const chatLines = content.filter((l) => /^\[?\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[T ]\d{1,2}:\d{2}(?::\d{2})?[^\]]*\]?\s*[^:：]{1,80}[:：]/.test(l)).length;
+  if (chatLines > 0 && chatLines * 2 >= content.length) return 'chat_transcript';
+  const references = content.filter((l) => {
+    const m = /^(?:([A-Za-z]+)\s*[:：]\s*)?(\S+)/.exec(l);
+    if (!m) return false;
+    const r = checkReference(m[2]!);
+    return r.ok || r.messageKey === 'evidence.onchain.chain_required';
+  }).length;
+  if (references * 2 > content.length) return 'onchain_reference';
+  return 'document';
+}
+
+function suggestFromJson(text: string): ExhibitType {
+  // The head may be cut: take the first complete object that is a record (not a wrapper holding a
+  // list of records, like `{"messages": [...]}`).
+  let tries = 0;
+  for (let start = text.indexOf('{'); start >= 0 && tries < 50; start = text.indexOf('{', start + 1), tries++) {
+    const end = objectEnd(text, start);
+    if (end < 0) continue;
+    const parsed = parseJson(text, start, end);
+    if (!parsed.ok || parsed.node.type !== 'object') continue;
+    const isWrapper = parsed.node.entries.some((e) => e.value.type === 'array' && e.value.items.some((x: JsonNode) => x.type === 'object'));
+    if (isWrapper) continue;
+    const keys = parsed.node.entries.map((e) => headerName(e.key).key);
+    const has = <F extends string>(spec: { aliases: Readonly<Record<F, readonly string[]>>; required: readonly F[] }) => {
+      const { columns } = matchColumns(keys, spec.aliases);
+      return spec.required.every((f) => columns[f] !== undefined);
+    };
+    if (has(ACTIVITY_SPEC)) return 'activity_log';
+    if (has(CHAT_SPEC)) return 'chat_transcript';
+    if (has(ONCHAIN_SPEC)) return 'onchain_reference';
+    return 'document';
+  }
+  return 'document';
+}
+
+/** Offset just past the `}` closing the object opened at `start`, or -1 when the text ends first. */
+function objectEnd(text: string, start: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let k = start; k < text.length; k++) {
+    const c = text[k];
+    if (inString) {
+      if (c === '\\') k++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') depth++;
+    else if ((c === '}' || c === ']') && --depth === 0) return k + 1;
+  }
+  return -1;
+}

@@ -1,0 +1,205 @@
+// The demo organisation a new database starts with: seeded through the services, on real Postgres.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+import { seedDemo, type SeedDemoResult } from '../../server/src/demo/seed';
+import { verifyPassword } from '../../server/src/auth/password';
+import { verifyAuditChain } from '../../server/src/audit/audit.service';
+import { findIntakeKey } from '../../server/src/services/admin.service';
+import { CASE_STATES, CATEGORIES, CATEGORY_NAMES, CHANNELS, ROLES, TIERS, TOTP_REQUIRED_ROLES } from '../../shared/domain';
+import { Money } from '../../shared/money';
+
+let t: TestDatabase;
+let dataDir: string;
+let result: SeedDemoResult;
+let logged: string[] = [];
+const now = new Date();
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'arbitra-demo-seed-'));
+  result = await seedDemo(t.db, { dataDir, now, log: (line) => logged.push(line) });
+}, 120_000);
+
+afterAll(async () => {
+  await t.drop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const CJK = /[\u4e00-\u9fff]/;
+
+describe('demo seed on a new database', () => {
+  it('creates at least 40 cases covering every category, subcategory, channel, tier and state', async () => {
+    const cases = await t.db.selectFrom('cases').select(['category', 'subcategory', 'channel', 'tier', 'status', 'language', 'description']).execute();
+    expect(result.cases).toBe(cases.length);
+    expect(result.alreadySeeded).toBe(false);
+    expect(cases.length).toBeGreaterThanOrEqual(40);
+    const has = (key: 'category' | 'subcategory' | 'channel' | 'tier' | 'status') => new Set(cases.map((c) => c[key]));
+    expect([...has('category')].sort()).toEqual([...CATEGORY_NAMES].sort());
+    expect([...has('subcategory')].sort()).toEqual(Object.values(CATEGORIES).flat().sort());
+    expect([...has('channel')].sort()).toEqual([...CHANNELS].sort());
+    expect([...has('tier')].sort()).toEqual([...TIERS].sort());
+    expect([...has('status')].sort()).toEqual([...CASE_STATES].sort());
+    // Descriptions in both languages, each matching the complainant's language.
+    const zh = cases.filter((c) => c.language === 'zh-CN');
+    const en = cases.filter((c) => c.language === 'en');
+    expect(zh.length).toBeGreaterThanOrEqual(10);
+    expect(en.length).toBeGreaterThanOrEqual(10);
+    expect(zh.every((c) => CJK.test(c.description))).toBe(true);
+    expect(en.every((c) => !CJK.test(c.description))).toBe(true);
+  });
+
+  it('stores amounts in several assets exactly, 18 fraction digits included', async () => {
+    const amounts = await t.db.selectFrom('case_amounts').select(['asset', 'amount']).execute();
+    expect(new Set(amounts.map((a) => a.asset))).toEqual(new Set(['BTC', 'ETH', 'USDT', 'USDC', 'SOL', 'TRX', 'BNB']));
+    const exact = amounts.filter((a) => a.asset === 'ETH').map((a) => new Money(a.amount).toFixed());
+    expect(exact).toContain('1.234567890123456789');
+    expect(exact).toContain('0.753124876512309871');
+    expect(amounts.some((a) => a.asset === 'BTC' && new Money(a.amount).equals(new Money('3.5')))).toBe(true);
+    const remedy = await t.db.selectFrom('remedies').select('amount').where('asset', '=', 'ETH').executeTakeFirstOrThrow();
+    expect(new Money(remedy.amount!).toFixed()).toBe('0.753124876512309871');
+  });
+
+  it('leaves the work a real case has: timeline, approvals, objections, escalations, recusal, satisfaction', async () => {
+    const count = async (table: 'notes' | 'consultations' | 'communications' | 'objections' | 'handler_relations') =>
+      Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    expect(await count('notes')).toBeGreaterThan(5);
+    expect(await count('communications')).toBeGreaterThan(5);
+    expect(await count('objections')).toBeGreaterThanOrEqual(2);
+    expect(await count('handler_relations')).toBeGreaterThanOrEqual(1);
+    const answered = await t.db.selectFrom('consultations').select('id').where('answer', 'is not', null).execute();
+    expect(answered.length).toBeGreaterThan(5);
+
+    // Every case has its received event; worked cases have more.
+    const noReceived = await t.db
+      .selectFrom('cases')
+      .select('id')
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('case_events').select('id').whereRef('case_events.case_id', '=', 'cases.id').where('type', '=', 'case.received'))))
+      .execute();
+    expect(noReceived).toEqual([]);
+    expect(Number((await t.db.selectFrom('case_events').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n)).toBeGreaterThan(300);
+    expect(await t.db.selectFrom('case_events').select('id').where('type', '=', 'case.recused').executeTakeFirst()).toBeDefined();
+
+    // Pending approval: requested by a specialist, undecided, above the threshold.
+    const pending = await t.db
+      .selectFrom('approvals')
+      .innerJoin('cases', 'cases.id', 'approvals.case_id')
+      .innerJoin('users', 'users.id', 'approvals.requested_by')
+      .select(['approvals.usd_total', 'approvals.threshold_usd', 'users.role', 'approvals.decision'])
+      .where('cases.status', '=', 'pending_approval')
+      .execute();
+    expect(pending.length).toBeGreaterThanOrEqual(1);
+    for (const p of pending) {
+      expect(p.role).toBe('specialist');
+      expect(p.decision).toBeNull();
+      expect(new Money(p.usd_total).greaterThan(new Money(p.threshold_usd))).toBe(true);
+    }
+    // Granted approvals were decided by someone other than who asked.
+    const decided = await t.db.selectFrom('approvals').select(['requested_by', 'decided_by', 'decision']).where('decision', 'is not', null).execute();
+    expect(decided.map((d) => d.decision).sort()).toEqual(expect.arrayContaining(['approved', 'declined']));
+    expect(decided.every((d) => d.decided_by !== d.requested_by)).toBe(true);
+
+    // Closed and archived-from-closed cases carry a satisfaction score.
+    const closed = await t.db.selectFrom('cases').select(['satisfaction_score']).where('status', '=', 'closed').execute();
+    expect(closed.length).toBeGreaterThan(0);
+    expect(closed.every((c) => c.satisfaction_score !== null)).toBe(true);
+
+    // A mediation that failed went on to arbitration.
+    const impasse = await t.db.selectFrom('escalations').select(['case_id']).where('kind', '=', 'mediation').where('outcome', '=', 'impasse').execute();
+    expect(impasse.length).toBe(1);
+    const arbitration = await t.db.selectFrom('escalations').select(['panel_size', 'status']).where('case_id', '=', impasse[0]!.case_id).where('kind', '=', 'arbitration').executeTakeFirstOrThrow();
+    expect(arbitration).toMatchObject({ panel_size: 3, status: 'open' });
+  });
+
+  it('spreads received times so some SLA deadlines are breached and some are due soon', async () => {
+    const open = await t.db
+      .selectFrom('cases')
+      .select(['received_at', 'first_response_due_at', 'resolution_due_at', 'first_responded_at'])
+      .where('sla_paused_at', 'is', null)
+      .where('resolved_at', 'is', null)
+      .execute();
+    const received = (await t.db.selectFrom('cases').select('received_at').execute()).map((c) => c.received_at.getTime());
+    expect(Math.max(...received) - Math.min(...received)).toBeGreaterThan(14 * 24 * 3600_000);
+    const dueAt = (c: (typeof open)[number]) => (c.first_responded_at === null ? Math.min(c.first_response_due_at.getTime(), c.resolution_due_at.getTime()) : c.resolution_due_at.getTime());
+    const t0 = Date.now();
+    expect(open.some((c) => dueAt(c) <= t0)).toBe(true);
+    expect(open.some((c) => dueAt(c) > t0 && dueAt(c) <= t0 + 60 * 60_000)).toBe(true);
+  });
+
+  it('creates one user per role with an argon2id password, TOTP enrolled where required', async () => {
+    expect(new Set(result.users.map((u) => u.role))).toEqual(new Set(ROLES));
+    const rows = await t.db.selectFrom('users').select(['email', 'role', 'password_hash', 'totp_secret', 'totp_enabled_at', 'display_name', 'language']).execute();
+    expect(rows.length).toBe(result.users.length);
+    expect(new Set(rows.map((r) => r.language))).toEqual(new Set(['en', 'zh-CN']));
+    for (const u of result.users) {
+      const row = rows.find((r) => r.email === u.email)!;
+      expect(row.role).toBe(u.role);
+      expect(u.password.length).toBeGreaterThanOrEqual(16);
+      expect(row.password_hash.startsWith('$argon2id$')).toBe(true);
+      expect(await verifyPassword(row.password_hash, u.password)).toBe(true);
+      if (TOTP_REQUIRED_ROLES.includes(u.role)) {
+        expect(u.totpSecret).toBeTruthy();
+        expect(row.totp_secret).toBe(u.totpSecret);
+        expect(row.totp_enabled_at).not.toBeNull();
+      } else {
+        expect(u.totpSecret).toBeUndefined();
+        expect(row.totp_secret).toBeNull();
+      }
+    }
+    const supervisor = rows.find((r) => r.role === 'supervisor')!;
+    const supervisorTeams = await t.db
+      .selectFrom('team_members')
+      .innerJoin('users', 'users.id', 'team_members.user_id')
+      .select('team_id')
+      .where('users.email', '=', supervisor.email)
+      .execute();
+    const teams = await t.db.selectFrom('teams').select('id').execute();
+    expect(teams.length).toBeGreaterThanOrEqual(3);
+    expect(supervisorTeams.length).toBe(teams.length);
+  });
+
+  it('makes a working intake key defaulting to the trade team', async () => {
+    expect(result.intakeKey).toMatch(/^arb_[0-9a-f]+_[A-Za-z0-9_-]+$/);
+    // The same lookup the intake route authenticates with.
+    const key = await findIntakeKey(t.db, result.intakeKey);
+    expect(key).not.toBeNull();
+    const team = await t.db.selectFrom('teams').select('name').where('id', '=', key!.default_team_id!).executeTakeFirstOrThrow();
+    expect(team.name).toMatch(/Trade/);
+  });
+
+  it('writes every credential, once, to an owner-only file and the log', () => {
+    expect(result.credentialsFile).toBe(path.join(dataDir, 'demo-credentials.txt'));
+    const stat = fs.statSync(result.credentialsFile);
+    expect(stat.mode & 0o777).toBe(0o600);
+    const text = fs.readFileSync(result.credentialsFile, 'utf8');
+    const log = logged.join('\n');
+    for (const u of result.users) {
+      for (const where of [text, log]) {
+        expect(where).toContain(u.email);
+        expect(where.split(u.password).length - 1).toBe(1);
+        if (u.totpSecret) expect(where).toContain(`otpauth://totp/`);
+      }
+    }
+    expect(text.split(result.intakeKey).length - 1).toBe(1);
+    expect(log.split(result.intakeKey).length - 1).toBe(1);
+  });
+
+  it('keeps the audit chain intact', async () => {
+    const report = await verifyAuditChain(t.db);
+    expect(report).toMatchObject({ ok: true });
+    expect(report.entries).toBeGreaterThan(400);
+  });
+
+  it('does nothing on a database that already has users', async () => {
+    const before = fs.readFileSync(result.credentialsFile, 'utf8');
+    const cases = (await t.db.selectFrom('cases').select('id').execute()).length;
+    const lines: string[] = [];
+    const again = await seedDemo(t.db, { dataDir, log: (line) => lines.push(line) });
+    expect(again).toMatchObject({ cases: 0, users: [], intakeKey: '', alreadySeeded: true });
+    expect((await t.db.selectFrom('cases').select('id').execute()).length).toBe(cases);
+    expect(fs.readFileSync(result.credentialsFile, 'utf8')).toBe(before);
+    expect(lines.join('\n')).toMatch(/already/);
+  });
+});
