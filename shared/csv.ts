@@ -18,22 +18,15 @@ export interface CsvError {
   params: Record<string, string | number>;
 }
 
-export interface CsvFieldPosition {
-  /** Line and column (1-based, UTF-16 code units as above) where the field starts: its opening quote when quoted. */
-  line: number;
-  column: number;
-  /** Offset of that character in the input string. */
-  offset: number;
-}
-
 export interface CsvRecord {
   /** 0-based position among the file's records, counting spoiled ones (blank lines are not records). */
   index: number;
   /** Line on which the record starts. */
   line: number;
   fields: string[];
-  /** Where each field starts (same length as `fields`); only with the `positions` option. */
-  positions?: CsvFieldPosition[];
+  /** Offset in the input of each field's first character, its opening quote when quoted (same
+   *  length as `fields`); only with the `positions` option. Numbers, not objects: cheap on big files. */
+  offsets?: number[];
 }
 
 export interface CsvParseResult {
@@ -46,8 +39,13 @@ export interface CsvOptions {
   delimiter?: string;
   /** Leave out lines with nothing on them (a record of one empty, unquoted field). Default true. */
   skipEmptyLines?: boolean;
-  /** Also tell where each field starts (`CsvRecord.positions`), for messages that point at a cell. Default false. */
+  /** Also tell where each field starts (`CsvRecord.offsets`), for messages that point at a cell. Default false. */
   positions?: boolean;
+  /** Streaming: called with each record as it is read, instead of collecting them (`records` then
+   *  comes back empty); return false to stop reading. */
+  onRecord?: (record: CsvRecord) => boolean | void;
+  /** Stop reading after this many errors. Default: read to the end. */
+  maxErrors?: number;
 }
 
 const QUOTE = 0x22;
@@ -61,6 +59,8 @@ export function parseCsv(input: string, options: CsvOptions = {}): CsvParseResul
   const delim = delimiter.charCodeAt(0);
   const skipEmptyLines = options.skipEmptyLines ?? true;
   const withPositions = options.positions ?? false;
+  const onRecord = options.onRecord;
+  const maxErrors = options.maxErrors ?? Infinity;
   const text = input;
   const n = text.length;
 
@@ -97,13 +97,13 @@ export function parseCsv(input: string, options: CsvOptions = {}): CsvParseResul
   while (i < n) {
     const recordLine = line;
     const fields: string[] = [];
-    const positions: CsvFieldPosition[] | null = withPositions ? [] : null;
+    const offsets: number[] | null = withPositions ? [] : null;
     let spoiled = false;
     let onlyFieldQuoted = false;
 
     for (;;) {
       let value: string;
-      positions?.push({ line, column: column(i), offset: i });
+      offsets?.push(i);
       if (text.charCodeAt(i) === QUOTE) {
         const openLine = line;
         const openColumn = column(i);
@@ -182,11 +182,14 @@ export function parseCsv(input: string, options: CsvOptions = {}): CsvParseResul
 
     if (spoiled) {
       recordIndex++;
+      if (errors.length >= maxErrors) break;
       continue;
     }
     if (skipEmptyLines && fields.length === 1 && fields[0] === '' && !onlyFieldQuoted) continue;
-    records.push(positions ? { index: recordIndex, line: recordLine, fields, positions } : { index: recordIndex, line: recordLine, fields });
+    const record: CsvRecord = offsets ? { index: recordIndex, line: recordLine, fields, offsets } : { index: recordIndex, line: recordLine, fields };
     recordIndex++;
+    if (!onRecord) records.push(record);
+    else if (onRecord(record) === false) break;
   }
   return { records, errors };
 }

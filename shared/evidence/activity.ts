@@ -23,7 +23,7 @@ import {
   type TableSpec,
   type ZoneChoice,
 } from './common';
-import { isFormulaLike } from './formula';
+import { isFormulaWarning } from './formula';
 
 export interface ActivityRecord {
   seq: number;
@@ -80,7 +80,7 @@ export function parseActivity(text: string, options: { timeZone?: string } = {})
   const state = { warned: false, warnings };
   const records: ActivityRecord[] = [];
   for (const row of table.rows) {
-    for (const c of row.all) if (isFormulaLike(c.value)) warnings.push(warningAt('evidence.parse.formula_cell', c.line, c.column, { value: shown(c.value) }));
+    for (const c of row.all) if (isFormulaWarning(c.value)) warnings.push(warningAt('evidence.parse.formula_cell', c.line, c.column, { value: shown(c.value) }));
     const { time: timeCell, ip: ipCell, action: actionCell } = row.cells;
     for (const [field, c] of [
       ['time', timeCell],

@@ -125,7 +125,8 @@ export function parseZone(spec: string): ZoneOffset | null {
   const hours = Number(m[2]);
   const minutes = m[3] === undefined ? 0 : Number(m[3]);
   if (hours > 14 || minutes > 59 || (hours === 14 && minutes > 0)) return null;
-  return (m[1] === '-' ? -1 : 1) * (hours * 60 + minutes);
+  const offset = hours * 60 + minutes;
+  return m[1] === '-' && offset !== 0 ? -offset : offset;
 }
 
 export function formatZone(offset: ZoneOffset): string {
@@ -166,7 +167,8 @@ export function parseTimestamp(value: string, zone: ZoneOffset): TimestampResult
   const second = s === undefined ? 0 : Number(s);
   const ms = frac === undefined ? 0 : Number(frac.slice(0, 3).padEnd(3, '0'));
   if (year < 1970 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return { ok: false };
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const daysInMonth = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
   if (day < 1 || day > daysInMonth) return { ok: false };
   let offset = zone;
   if (zoneText !== undefined) {
@@ -438,6 +440,24 @@ export interface Cell {
   quoted?: boolean;
 }
 
+/** A cell whose line and column are worked out only when asked (for an error or a warning):
+ *  a big file has millions of cells and needs few positions. */
+export class CellAt implements Cell {
+  private where: { line: number; column: number } | null = null;
+  constructor(
+    readonly value: string,
+    private readonly offset: number,
+    private readonly positions: TextPositions,
+    readonly quoted?: boolean,
+  ) {}
+  get line(): number {
+    return (this.where ??= this.positions.at(this.offset)).line;
+  }
+  get column(): number {
+    return (this.where ??= this.positions.at(this.offset)).column;
+  }
+}
+
 export interface TableRow<F extends string> {
   /** Line where the row (CSV record, JSON object) starts, and its column. */
   line: number;
@@ -537,7 +557,7 @@ export function readCsvTable<F extends string>(text: string, positions: TextPosi
   const names = header.fields.map(headerName);
   const keys = names.map((n) => n.key);
   const { columns, duplicate } = matchColumns(keys, spec.aliases);
-  const headerPos = (k: number) => positions.at(header.positions![k]!.offset);
+  const headerPos = (k: number) => positions.at(header.offsets![k]!);
   if (duplicate) {
     const at = headerPos(duplicate.index);
     return { table, error: errorAt('evidence.header.duplicate_column', at.line, at.column, { name: shown(header.fields[duplicate.index]!) }) };
@@ -566,7 +586,7 @@ export function fieldCountProblem(record: CsvRecord, expected: number, positions
   const found = record.fields.length;
   if (found === expected) return null;
   if (found > expected && record.fields.slice(expected).every((f) => f.trim() === '')) return null;
-  const at = found > expected ? positions.at(record.positions![expected]!.offset) : { line: record.line, column: 1 };
+  const at = found > expected ? positions.at(record.offsets![expected]!) : { line: record.line, column: 1 };
   return errorAt('csv.field_count', at.line, at.column, { found, expected });
 }
 
@@ -581,14 +601,14 @@ export function tableRow<F extends string>(
   display.forEach((name, k) => {
     const value = record.fields[k] ?? '';
     raw[name] = value;
-    const p = record.positions![k];
-    if (p) all.push({ value, ...positions.at(p.offset) });
+    const offset = record.offsets![k];
+    if (offset !== undefined) all.push(new CellAt(value, offset, positions));
   });
   const cells: Partial<Record<F, Cell>> = {};
   for (const field of Object.keys(columns) as F[]) {
     const k = columns[field]!;
-    const p = record.positions![k];
-    if (p) cells[field] = { value: record.fields[k]!, ...positions.at(p.offset), quoted: positions.text.charCodeAt(p.offset) === 0x22 };
+    const offset = record.offsets![k];
+    if (offset !== undefined) cells[field] = new CellAt(record.fields[k]!, offset, positions, positions.text.charCodeAt(offset) === 0x22);
   }
   return { line: record.line, column: 1, cells, raw, all };
 }
@@ -653,7 +673,7 @@ export function readJsonTable<F extends string>(text: string, positions: TextPos
     node.entries.forEach((entry, k) => {
       const value = jsonText(entry.value);
       raw[display[k]!] = value ?? jsonRender(entry.value);
-      if (value !== undefined) all.push({ value, ...positions.at(entry.value.offset) });
+      if (value !== undefined) all.push(new CellAt(value, entry.value.offset, positions));
     });
     for (const field of Object.keys(columns) as F[]) {
       const entry = node.entries[columns[field]!]!;
@@ -662,7 +682,7 @@ export function readJsonTable<F extends string>(text: string, positions: TextPos
         const v = positions.at(entry.value.offset);
         return { table, error: errorAt('evidence.json.bad_value', v.line, v.column, { name: shown(entry.key) }) };
       }
-      if (value !== undefined) cells[field] = { value, ...positions.at(entry.value.offset), quoted: entry.value.type === 'string' };
+      if (value !== undefined) cells[field] = new CellAt(value, entry.value.offset, positions, entry.value.type === 'string');
     }
     for (const field of spec.required) {
       if (cells[field] === undefined) return { table, error: errorAt('evidence.parse.missing_field', at.line, at.column, { name: spec.names[field] }) };

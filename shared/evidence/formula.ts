@@ -25,6 +25,14 @@ export function isFormulaLike(cell: string): boolean {
   return !PLAIN_NUMBER.test(trimmed.trimEnd());
 }
 
+/**
+ * Worth a warning when parsing: formula-like, and not merely the dashes exports write for "no
+ * value" (`-`, `--`), which `toSafeCsv` still neutralises but which cannot call anything.
+ */
+export function isFormulaWarning(cell: string): boolean {
+  return isFormulaLike(cell) && !/^[ \u00A0]*[-+]{1,3}[ \u00A0]*$/.test(cell);
+}
+
 /** The cell made inert for a spreadsheet: formula-like cells get a leading `'`; others are unchanged. */
 export function neutralizeFormula(cell: string): string {
   return isFormulaLike(cell) ? `'${cell}` : cell;

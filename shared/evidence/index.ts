@@ -123,12 +123,14 @@ export function parseEvidence(input: ParseEvidenceInput): ParseResult {
       if (!r.ok) return { status: 'failed', error: r.error };
       return {
         status: 'parsed',
-        records: r.records.map(({ kind, ...rest }) => ({
-          ...rest,
-          kind: 'trade' as const,
-          tradeKind: kind,
-          searchText: lower([rest.time, rest.symbol, rest.side, rest.orderType, rest.status, rest.orderId, rest.tradeId, rest.price, rest.quantity, rest.feeAsset]),
-        })),
+        records: r.records.map((rec) => {
+          // Turned into its evidence shape in place (no copy of a possibly large list).
+          const out = rec as unknown as TradeEvidence;
+          out.tradeKind = rec.kind;
+          out.kind = 'trade';
+          out.searchText = lower([rec.time, rec.symbol, rec.side, rec.orderType, rec.status, rec.orderId, rec.tradeId, rec.price, rec.quantity, rec.feeAsset]);
+          return out;
+        }),
         metadata: { ...base, format: r.format, recordCount: r.records.length, timeZone: r.timeZone, timeZoneSource: r.timeZoneSource },
         warnings: r.warnings,
       };
@@ -138,11 +140,12 @@ export function parseEvidence(input: ParseEvidenceInput): ParseResult {
       if (!r.ok) return { status: 'failed', error: r.error };
       return {
         status: 'parsed',
-        records: r.records.map((rec) => ({
-          ...rec,
-          kind: 'activity' as const,
-          searchText: lower([rec.time, rec.ip, rec.device, rec.action, rec.location, rec.result, rec.userAgent]),
-        })),
+        records: r.records.map((rec) => {
+          const out = rec as ActivityEvidence;
+          out.kind = 'activity';
+          out.searchText = lower([rec.time, rec.ip, rec.device, rec.action, rec.location, rec.result, rec.userAgent]);
+          return out;
+        }),
         metadata: { ...base, format: r.source, recordCount: r.records.length, timeZone: r.timeZone, timeZoneSource: r.timeZoneSource },
         warnings: r.warnings,
       };
@@ -216,7 +219,8 @@ export function suggestExhibitType(mediaType: string, headText: string): Exhibit
   const trimmed = text.trimStart();
   if (trimmed === '') return 'document';
 
-  if (trimmed.startsWith('[') || trimmed.startsWith('{')) return suggestFromJson(text);
+  // JSON, unless the bracket opens a transcript's timestamp: `[2026-03-01 12:00:05] Alice: …`.
+  if (trimmed.startsWith('{') || (trimmed.startsWith('[') && !/^\[\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}/.test(trimmed))) return suggestFromJson(text);
 
   // CSV: look at the first few records for a header.
   const lines = text.split(/\r\n|\n|\r/);

@@ -11,7 +11,6 @@
 // The first problem stops the parse: an error with the line and column where the offending cell
 // starts (columns count characters). Formula-like cells are kept verbatim in `raw` and listed in
 // `warnings`; they are never evaluated, and exports go through `toSafeCsv`.
-import { Money } from '../money';
 import { parseCsv, type CsvRecord } from '../csv';
 import {
   TextPositions,
@@ -24,11 +23,10 @@ import {
   headerName,
   isEvidenceError,
   matchColumns,
+  parseTimestamp,
   rawNames,
-  readTime,
   shown,
   warningAt,
-  type Cell,
   type EvidenceError,
   type EvidenceWarning,
   type FieldAliases,
@@ -36,7 +34,7 @@ import {
   type HeaderName,
   type ZoneChoice,
 } from './common';
-import { isFormulaLike } from './formula';
+import { isFormulaWarning } from './formula';
 
 export type TradeFormat = 'okx_order_history' | 'okx_fills' | 'binance_order_history' | 'binance_trade_history';
 export const TRADE_FORMATS: readonly TradeFormat[] = ['okx_order_history', 'okx_fills', 'binance_order_history', 'binance_trade_history'];
@@ -383,6 +381,7 @@ export type DecimalResult = { ok: true; value: string; asset?: string } | { ok: 
  * any asset of two or more letters and digits (a fee may be paid in BNB whatever the pair).
  */
 export function parseDecimal(cell: string, options: { signed?: boolean; assets?: readonly string[] | true } = {}): DecimalResult {
+  if (!options.assets && PLAIN.test(cell)) return { ok: true, value: canonical('', cell) }; // the common case, quickly
   let text = cell.trim();
   if (/^[+-]?[0-9.,]*[0-9]e[+-]?[0-9]+$/i.test(text)) return { ok: false }; // an exponent, not a BTC amount of asset "E5"
   let asset: string | undefined;
@@ -407,13 +406,25 @@ export function parseDecimal(cell: string, options: { signed?: boolean; assets?:
   if (sign && !options.signed) return { ok: false };
   const digits = int!.replace(/,/g, '');
   if (digits.length > 40 || (frac?.length ?? 0) > 40) return { ok: false };
-  const d = new Money(`${sign === '-' ? '-' : ''}${digits}${frac ? `.${frac}` : ''}`);
-  const value = d.isZero() ? '0' : d.toFixed();
+  const value = canonical(sign!, frac === undefined ? digits : `${digits}.${frac}`);
   return asset === undefined ? { ok: true, value } : { ok: true, value, asset };
 }
 
+const PLAIN = /^[0-9]{1,40}(?:\.[0-9]{1,40})?$/;
+
+/** Canonical text of digits with an optional fraction, as Decimal's toFixed() writes it: no
+ *  leading or trailing zeros, and no "-0". */
+function canonical(sign: string, number: string): string {
+  const dot = number.indexOf('.');
+  const whole = (dot < 0 ? number : number.slice(0, dot)).replace(/^0+(?=[0-9])/, '');
+  const fraction = dot < 0 ? '' : number.slice(dot + 1).replace(/0+$/, '');
+  const magnitude = fraction ? `${whole}.${fraction}` : whole;
+  return sign === '-' && magnitude !== '0' ? `-${magnitude}` : magnitude;
+}
+
 /** Cells that stand for "nothing" in exports: empty, `--`, `-`, `N/A`. */
-const isBlank = (value: string) => /^\s*(?:|--?|n\/a|null)\s*$/i.test(value);
+const BLANK = /^\s*(?:|--?|n\/a|null)\s*$/i;
+const isBlank = (value: string) => value.length === 0 || (value.length <= 6 && BLANK.test(value)) || (value.trim() === '');
 /** A market order's price as some exports write it. */
 const MARKET_PRICE = /^\s*(?:market|市价)\s*$/i;
 
@@ -439,98 +450,113 @@ const MAX_PREAMBLE = 5;
 
 export function parseTrades(text: string, options: ParseTradesOptions = {}): ParseTradesResult {
   const positions = new TextPositions(text);
-  const { records, errors } = parseCsv(text, { positions: true });
-  const csvError = errors[0] ? csvProblem(errors[0], positions) : null;
-  if (records.length === 0) return fail(csvError ?? { messageKey: 'evidence.parse.empty', params: {} });
+  const mappingSpec = options.mapping ? specFromMapping(options.mapping) : null;
+  const specs = mappingSpec ? [mappingSpec] : options.format ? FORMAT_SPECS.filter((s) => s.format === options.format) : FORMAT_SPECS;
 
-  // Find the header: the first of the leading records that fits the mapping or a known format.
-  let headerAt = -1;
-  let names: HeaderName[] = [];
-  let match: Match | null = null;
-  let format: TradeFormat | 'generic' = 'generic';
-  const candidates = records.slice(0, MAX_PREAMBLE + 1);
-  if (options.mapping) {
-    const mappingSpec = specFromMapping(options.mapping);
-    for (let r = 0; r < candidates.length && headerAt < 0; r++) {
-      names = candidates[r]!.fields.map(headerName);
-      match = matchSpecs(
-        names.map((n) => n.key),
-        [mappingSpec],
-      );
-      if (match) headerAt = r;
-    }
-    if (!match) {
-      names = records[0]!.fields.map(headerName);
-      const keys = names.map((n) => n.key);
-      const missing = (Object.keys(mappingSpec.aliases) as TradeField[]).find(
-        (f) => mappingSpec.aliases[f].length > 0 && !keys.includes(mappingSpec.aliases[f][0]!),
-      );
-      const name = missing ? (options.mapping[missing] as string) : '';
-      return fail(errorAt('evidence.header.missing_column', records[0]!.line, 1, { name: shown(name) }));
-    }
-  } else {
-    const specs = options.format ? FORMAT_SPECS.filter((s) => s.format === options.format) : FORMAT_SPECS;
-    for (let r = 0; r < candidates.length && headerAt < 0; r++) {
-      names = candidates[r]!.fields.map(headerName);
-      match = matchSpecs(
+  // Records are handled as the CSV parser reads them (nothing else of the file is held), and
+  // reading stops at the first problem: a CSV syntax error, or a cell that does not pass.
+  const leading: CsvRecord[] = []; // records before the header is found
+  let reader: RowReader | null = null;
+  let failure: Failure | null = null;
+  const { errors } = parseCsv(text, {
+    positions: true,
+    maxErrors: 1,
+    onRecord: (record) => {
+      if (reader) {
+        const problem = reader.read(record);
+        if (problem) failure = problem;
+        return !problem;
+      }
+      // The header is the first of the leading records that fits the mapping or a known format.
+      leading.push(record);
+      const names = record.fields.map(headerName);
+      const match = matchSpecs(
         names.map((n) => n.key),
         specs,
       );
-      if (match) headerAt = r;
-    }
-    if (!match) {
-      const first = records[0]!;
-      if (csvError && csvError.line! <= first.line) return fail(csvError);
-      if (options.format) {
-        // Name the first column the format needs that the header lacks.
-        const keys = first.fields.map((h) => headerName(h).key);
-        const s = specs[0]!;
-        const { columns } = matchColumns(keys, s.aliases);
-        const missing = s.required.find((f) => columns[f] === undefined)!;
-        return fail(errorAt('evidence.header.missing_column', first.line, 1, { name: s.aliases[missing][0]! }));
+      if (match) {
+        const started = startReading(record, names, match, positions, options);
+        if (!started.ok) {
+          failure = started;
+          return false;
+        }
+        reader = started.reader;
+        return true;
       }
-      return fail(errorAt('evidence.trade.unknown_format', first.line, 1));
+      return leading.length <= MAX_PREAMBLE;
+    },
+  });
+  if (failure) return failure;
+  const csvError = errors[0] ? csvProblem(errors[0], positions) : null;
+  if (csvError) return fail(csvError); // every record before it was fine
+  if (!reader) {
+    const first = leading[0];
+    if (!first) return fail({ messageKey: 'evidence.parse.empty', params: {} });
+    const keys = first.fields.map((h) => headerName(h).key);
+    if (options.mapping || options.format) {
+      // Name the first column needed that the header lacks.
+      const s = specs[0]!;
+      const { columns } = matchColumns(keys, s.aliases);
+      const missing = s.required.find((f) => columns[f] === undefined)!;
+      const name = options.mapping ? (options.mapping[missing] as string) : s.aliases[missing][0]!;
+      return fail(errorAt('evidence.header.missing_column', first.line, 1, { name: shown(name) }));
     }
-    format = match.spec.format;
+    return fail(errorAt('evidence.trade.unknown_format', first.line, 1));
   }
-  const header = records[headerAt]!;
-  if (csvError && csvError.line! <= header.line) return fail(csvError);
+  const done = (reader as RowReader).result();
+  return { ok: true, ...done, format: mappingSpec ? 'generic' : done.format };
+}
 
+interface RowReader {
+  /** Reads one data record; returns the problem that stops the parse, or null. */
+  read(record: CsvRecord): Failure | null;
+  result(): { records: TradeRecord[]; format: TradeFormat; warnings: EvidenceWarning[]; header: string[]; timeZone: string; timeZoneSource: ZoneChoice['source'] };
+}
+
+/** Checks the header (duplicates, the time zone) and returns what reads the rows after it. */
+function startReading(
+  header: CsvRecord,
+  names: HeaderName[],
+  match: Match,
+  positions: TextPositions,
+  options: ParseTradesOptions,
+): { ok: true; reader: RowReader } | Failure {
   const duplicate = matchColumns(
     names.map((n) => n.key),
     match.spec.aliases,
   ).duplicate;
   if (duplicate) {
-    const at = positions.at(header.positions![duplicate.index]!.offset);
+    const at = positions.at(header.offsets![duplicate.index]!);
     return fail(errorAt('evidence.header.duplicate_column', at.line, at.column, { name: shown(header.fields[duplicate.index]!) }));
   }
-
   // Zone of naive times: the time column's header, else the mapping's or the option, else UTC.
-  const timeColumn = match.columns.time!;
-  const zone = chooseZone(names[timeColumn]!.zone ?? undefined, options.mapping?.timeZone ?? options.timeZone);
+  const zone = chooseZone(names[match.columns.time!]!.zone ?? undefined, options.mapping?.timeZone ?? options.timeZone);
   if (isEvidenceError(zone)) return fail(zone); // the option is wrong, not the file: no position
 
   const display = rawNames(header.fields);
   const warnings: EvidenceWarning[] = [];
   const state = { warned: false, warnings };
   const out: TradeRecord[] = [];
-  for (const record of records.slice(headerAt + 1)) {
-    if (csvError && csvError.line! < record.line) return fail(csvError);
-    const countError = fieldCountProblem(record, header.fields.length, positions);
-    if (countError) return fail(countError);
-    const built = buildRecord(record, out.length + 1, match, display, zone, positions, state);
-    if (!built.ok) return built;
-    out.push(built.record);
-  }
-  if (csvError) return fail(csvError);
   return {
     ok: true,
-    records: out,
-    format,
-    warnings,
-    header: header.fields,
-    timeZone: formatZone(zone.offset),
-    timeZoneSource: zone.source,
+    reader: {
+      read(record) {
+        const countError = fieldCountProblem(record, header.fields.length, positions);
+        if (countError) return fail(countError);
+        const built = buildRecord(record, out.length + 1, match, display, zone, positions, state);
+        if (!built.ok) return built;
+        out.push(built.record);
+        return null;
+      },
+      result: () => ({
+        records: out,
+        format: match.spec.format,
+        warnings,
+        header: header.fields,
+        timeZone: formatZone(zone.offset),
+        timeZoneSource: zone.source,
+      }),
+    },
   };
 }
 
@@ -561,74 +587,97 @@ function buildRecord(
   positions: TextPositions,
   state: { warned: boolean; warnings: EvidenceWarning[] },
 ): { ok: true; record: TradeRecord } | Failure {
+  // Cells are read by column; a position is worked out only for an error or a warning.
   const { spec: s, columns } = match;
-  const mustHave = (field: TradeField) => field === 'time' || field === 'symbol' || field === 'side' || s.values.includes(field);
-  const cell = (field: TradeField): Cell | undefined => {
-    const k = columns[field];
-    if (k === undefined) return undefined;
-    const p = record.positions![k];
-    if (!p) return undefined;
-    return { value: record.fields[k]!, ...positions.at(p.offset) };
+  const fields = record.fields;
+  const offsets = record.offsets!;
+  const problem = (messageKey: string, k: number, params: Record<string, string | number> = {}): Failure => {
+    const at = positions.at(offsets[k]!);
+    return fail(errorAt(messageKey, at.line, at.column, params));
   };
-  const required = (field: TradeField): Cell | Failure => {
-    const c = cell(field);
-    if (!c || isBlank(c.value)) {
-      const at = c ?? { line: record.line, column: 1 };
-      return fail(errorAt('evidence.parse.missing_value', at.line, at.column, { name: FIELD_NAMES[field] }));
-    }
-    return c;
-  };
-  const isFailure = (x: Cell | Failure): x is Failure => 'ok' in x;
+  const missing = (field: TradeField): Failure => problem('evidence.parse.missing_value', columns[field]!, { name: FIELD_NAMES[field] });
 
   const raw: Record<string, string> = {};
-  display.forEach((name, k) => {
-    raw[name] = record.fields[k] ?? '';
-  });
+  for (let k = 0; k < display.length; k++) raw[display[k]!] = fields[k] ?? '';
   // Formula-like cells: kept, never evaluated, flagged.
-  record.fields.forEach((value, k) => {
-    if (isFormulaLike(value)) {
-      const at = positions.at(record.positions![k]!.offset);
-      state.warnings.push(warningAt('evidence.parse.formula_cell', at.line, at.column, { value: shown(value) }));
+  for (let k = 0; k < fields.length; k++) {
+    if (isFormulaWarning(fields[k]!)) {
+      const at = positions.at(offsets[k]!);
+      state.warnings.push(warningAt('evidence.parse.formula_cell', at.line, at.column, { value: shown(fields[k]!) }));
     }
-  });
+  }
 
-  const timeCell = required('time');
-  if (isFailure(timeCell)) return timeCell;
-  const time = readTime(timeCell, zone, state);
-  if (!time.ok) return time;
+  const timeText = fields[columns.time!]!;
+  if (isBlank(timeText)) return missing('time');
+  const time = parseTimestamp(timeText, zone.offset);
+  if (!time.ok) return problem('evidence.parse.bad_time', columns.time!, { value: shown(timeText) });
+  if (time.naive && zone.source === 'assumed' && !state.warned) {
+    state.warned = true;
+    const at = positions.at(offsets[columns.time!]!);
+    state.warnings.push(warningAt('evidence.parse.time_zone_assumed', at.line, at.column, { timeZone: 'UTC' }));
+  }
 
-  const symbolCell = required('symbol');
-  if (isFailure(symbolCell)) return symbolCell;
-  const symbol = normalizeSymbol(symbolCell.value);
-  if (!symbol) return fail(errorAt('evidence.trade.bad_symbol', symbolCell.line, symbolCell.column, { value: shown(symbolCell.value) }));
+  const symbolText = fields[columns.symbol!]!;
+  if (isBlank(symbolText)) return missing('symbol');
+  const symbol = cachedSymbol(symbolText);
+  if (!symbol) return problem('evidence.trade.bad_symbol', columns.symbol!, { value: shown(symbolText) });
 
-  const sideCell = required('side');
-  if (isFailure(sideCell)) return sideCell;
-  const side = normalizeSide(sideCell.value);
-  if (!side) return fail(errorAt('evidence.trade.bad_side', sideCell.line, sideCell.column, { value: shown(sideCell.value) }));
+  const sideText = fields[columns.side!]!;
+  if (isBlank(sideText)) return missing('side');
+  const side = cachedSide(sideText);
+  if (!side) return problem('evidence.trade.bad_side', columns.side!, { value: shown(sideText) });
 
   const out: TradeRecord = { seq, line: record.line, kind: s.kind, time: time.iso, symbol, side, raw };
-  const pairAssets = symbol.split('-').slice(0, 2);
+  const dash = symbol.indexOf('-');
+  const pairAssets = dash < 0 ? [symbol] : [symbol.slice(0, dash), symbol.slice(dash + 1).split('-')[0]!];
   for (const field of NUMBER_FIELDS) {
-    const c = mustHave(field) ? required(field) : cell(field);
-    if (c === undefined) continue;
-    if (isFailure(c)) return c;
-    if (isBlank(c.value) || ((field === 'price' || field === 'averagePrice') && MARKET_PRICE.test(c.value))) continue;
+    const k = columns[field];
+    if (k === undefined) continue;
+    const value = fields[k]!;
+    if (isBlank(value) || ((field === 'price' || field === 'averagePrice') && MARKET_PRICE.test(value))) {
+      if (s.values.includes(field)) return missing(field);
+      continue;
+    }
     // Binance writes the asset after amounts (`0.002BTC`, `130USDT`, a fee in any asset), never after prices.
     const assets = !s.assetSuffix || field === 'price' || field === 'averagePrice' ? undefined : field === 'fee' ? (true as const) : pairAssets;
-    const parsed = parseDecimal(c.value, { signed: field === 'fee', assets });
-    if (!parsed.ok) return fail(errorAt(BAD_NUMBER_KEYS[field], c.line, c.column, { value: shown(c.value) }));
+    const parsed = parseDecimal(value, { signed: field === 'fee', assets });
+    if (!parsed.ok) return problem(BAD_NUMBER_KEYS[field], k, { value: shown(value) });
     out[field] = parsed.value;
     if (field === 'fee' && parsed.asset) out.feeAsset = parsed.asset;
   }
   for (const field of TEXT_FIELDS) {
-    const c = mustHave(field) ? required(field) : cell(field);
-    if (c === undefined) continue;
-    if (isFailure(c)) return c;
-    if (isBlank(c.value)) continue;
-    out[field] = field === 'feeAsset' ? c.value.trim().toUpperCase() : c.value.trim();
+    const k = columns[field];
+    if (k === undefined) continue;
+    const value = fields[k]!;
+    if (isBlank(value)) {
+      if (s.values.includes(field)) return missing(field);
+      continue;
+    }
+    out[field] = field === 'feeAsset' ? value.trim().toUpperCase() : value.trim();
   }
   return { ok: true, record: out };
+}
+
+// Symbols and sides repeat on every row: read each distinct text once.
+const symbolCache = new Map<string, string | null>();
+const sideCache = new Map<string, 'buy' | 'sell' | null>();
+function cachedSymbol(text: string): string | null {
+  let v = symbolCache.get(text);
+  if (v === undefined) {
+    v = normalizeSymbol(text);
+    if (symbolCache.size > 10_000) symbolCache.clear();
+    symbolCache.set(text, v);
+  }
+  return v;
+}
+function cachedSide(text: string): 'buy' | 'sell' | null {
+  let v = sideCache.get(text);
+  if (v === undefined) {
+    v = normalizeSide(text);
+    if (sideCache.size > 1_000) sideCache.clear();
+    sideCache.set(text, v);
+  }
+  return v;
 }
 
 export type { EvidenceError };

@@ -9,8 +9,9 @@ import { authMessages } from './auth.messages';
 import { appMessages } from './app.messages';
 import { vaultMessages } from './vault.messages';
 import { caseMessages } from './case.messages';
+import { evidenceMessages } from './evidence.messages';
 
-const SOURCES = [coreMessages, lifecycleMessages, rulesMessages, domainMessages, authMessages, appMessages, vaultMessages, caseMessages];
+const SOURCES = [coreMessages, lifecycleMessages, rulesMessages, domainMessages, authMessages, appMessages, vaultMessages, caseMessages, evidenceMessages];
 
 export const messages: Record<Language, Record<string, string>> = {
   en: Object.assign({}, ...SOURCES.map((s) => s.en)),

@@ -64,7 +64,7 @@ describe('POST /api/v1/complaints', () => {
     for (const text of [JSON.stringify(row), JSON.stringify(complainant), JSON.stringify(events)]) {
       expect(text).not.toContain('王小明');
       expect(text).not.toContain('wang@example.com');
-      expect(text).not.toContain('8123');
+      expect(text).not.toContain('8123 4567');
     }
 
     expect(events).toHaveLength(1);

@@ -1,5 +1,8 @@
 // A real server for tests: Fastify on loopback over a fresh real-Postgres database, with one user
 // per role and typed tRPC clients logged in as each.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import type { FastifyInstance } from 'fastify';
@@ -25,6 +28,8 @@ export interface TestServer {
   app: FastifyInstance;
   url: string;
   config: ServerConfig;
+  /** This server's own data directory (evidence blobs and partial uploads), removed by close(). */
+  dataDir: string;
   teamId: string;
   otherTeamId: string;
   users: Record<Role, TestUser>;
@@ -71,7 +76,8 @@ export async function seedRoleUsers(t: TestDatabase, teamId: string): Promise<Re
 
 export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
   const t = await createTestDatabase();
-  const config = { ...loadConfig({ ARBITRA_LOG_LEVEL: 'silent', ARBITRA_DATA_DIR: '/tmp/arbitra-test-unused' }), port: 0, ...overrides };
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'arbitra-test-data-'));
+  const config = { ...loadConfig({ ARBITRA_LOG_LEVEL: 'silent', ARBITRA_DATA_DIR: dataDir }), port: 0, ...overrides };
   const team = await t.db.insertInto('teams').values({ name: 'Trade disputes' }).returning('id').executeTakeFirstOrThrow();
   const other = await t.db.insertInto('teams').values({ name: 'Security incidents' }).returning('id').executeTakeFirstOrThrow();
   const users = await seedRoleUsers(t, team.id);
@@ -83,6 +89,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     app,
     url,
     config,
+    dataDir: config.dataDir,
     teamId: team.id,
     otherTeamId: other.id,
     users,
@@ -99,6 +106,8 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     async close() {
       await app.close();
       await t.drop();
+      // Blobs are stored read-only (0400) in 0700 directories: removable by their owner.
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return server;

@@ -1,5 +1,6 @@
 // SQL of the evidence vault: uploads, blobs, exhibits, records, redactions, signals.
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
+import type { ExhibitsTable } from '../db/schema';
 import type { DB } from '../db/database';
 
 export const insertUpload = (
@@ -53,30 +54,7 @@ export async function nextExhibitSeq(trx: DB, caseId: string, side: string): Pro
   return (row?.max ?? 0) + 1;
 }
 
-export const insertExhibit = (
-  trx: DB,
-  v: {
-    case_id: string;
-    blob_sha256: string;
-    side: string;
-    seq: number;
-    exhibit_number: string;
-    type: string;
-    source: string;
-    file_name: string;
-    media_type: string;
-    size: number;
-    description: string;
-    internal_only: boolean;
-    taken_in_by: string;
-    taken_in_at: Date;
-    device_id: string | null;
-    parse_status: string;
-    parse_error: string | null;
-    metadata: string;
-    record_count: number;
-  },
-) => trx.insertInto('exhibits').values(v).returningAll().executeTakeFirstOrThrow();
+export const insertExhibit = (trx: DB, v: Insertable<ExhibitsTable>) => trx.insertInto('exhibits').values(v).returningAll().executeTakeFirstOrThrow();
 
 export async function insertRecords(
   trx: DB,

@@ -1,5 +1,6 @@
 // Administration: users and roles, teams and membership, intake keys. Every write is audited in its
 // transaction; nothing secret (password hashes, TOTP secrets, key hashes) is ever returned.
+import type { SessionUser } from '../auth/auth.service';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { DB } from '../db/database';
 import type { ServiceContext, UserActor } from '../context';
@@ -38,13 +39,7 @@ type AdminContext = ServiceContext & { actor: UserActor };
 // Views: what leaves the server
 // ---------------------------------------------------------------------------------------------
 
-export interface UserView {
-  id: string;
-  email: string;
-  displayName: string;
-  role: Role;
-  language: Language;
-  teamIds: string[];
+export interface UserView extends SessionUser {
   totpEnabled: boolean;
   disabledAt: string | null;
   createdAt: string;
