@@ -10,6 +10,8 @@ export interface UserActor {
   language: Language;
   teamIds: string[];
   sessionId: string;
+  /** The registered workstation this session belongs to, for device sessions. */
+  deviceId?: string | null;
   /** True once the session passed TOTP, or the role does not need it. */
   totpSatisfied: boolean;
 }

@@ -5,6 +5,7 @@ import { openDatabase } from './db/open';
 import { buildApp } from './http/app';
 import { clearRuntimeInfo, DataDirLockedError, writeRuntimeInfo } from './data-dir';
 import { seedDemo } from './demo/seed';
+import { ChangeNotifier } from './sync/change-notifier';
 
 async function main() {
   const config = loadConfig();
@@ -28,7 +29,9 @@ async function main() {
     if (seeded.cases > 0) say(`Arbitra: demo organisation created with ${seeded.cases} cases; credentials written to ${seeded.credentialsFile}`);
   }
 
-  const app = await buildApp({ db: database.db, config, isReady: () => ready });
+  const changes = new ChangeNotifier(database.connectionString);
+  await changes.start();
+  const app = await buildApp({ db: database.db, config, isReady: () => ready, changes });
   const address = await app.listen({ host: config.host, port: config.port });
   ready = true;
   if (database.embedded) writeRuntimeInfo(config.dataDir, { databaseUrl: database.connectionString, url: address, pid: process.pid });
@@ -42,6 +45,7 @@ async function main() {
     ready = false;
     try {
       await app.close();
+      await changes.stop();
       clearRuntimeInfo(config.dataDir);
       await database.close();
     } finally {

@@ -10,8 +10,9 @@ import { appMessages } from './app.messages';
 import { vaultMessages } from './vault.messages';
 import { caseMessages } from './case.messages';
 import { evidenceMessages } from './evidence.messages';
+import { syncMessages } from './sync.messages';
 
-const SOURCES = [coreMessages, lifecycleMessages, rulesMessages, domainMessages, authMessages, appMessages, vaultMessages, caseMessages, evidenceMessages];
+const SOURCES = [coreMessages, lifecycleMessages, rulesMessages, domainMessages, authMessages, appMessages, vaultMessages, caseMessages, evidenceMessages, syncMessages];
 
 export const messages: Record<Language, Record<string, string>> = {
   en: Object.assign({}, ...SOURCES.map((s) => s.en)),

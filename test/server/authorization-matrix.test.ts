@@ -59,6 +59,14 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'evidence.setInternalOnly': HANDLERS,
   'evidence.redact': ['legal', 'supervisor'],
   'evidence.externalView': ['legal', 'supervisor'],
+  'cases.updateFields': HANDLERS,
+  'sync.registerDevice': HANDLERS,
+  'sync.push': HANDLERS,
+  'sync.pull': HANDLERS,
+  'sync.changes': HANDLERS,
+  'sync.myDevices': HANDLERS,
+  'sync.listDevices': ['admin', 'supervisor'],
+  'sync.revokeDevice': ['admin', 'supervisor'],
   'audit.caseTrail': ['supervisor', 'legal', 'admin'],
   'audit.verify': ['admin', 'supervisor'],
 };
@@ -82,6 +90,21 @@ async function call(path: string, token: string | null): Promise<{ status: numbe
   const type = procedures[path]!._def.type;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
+  if (type === 'subscription') {
+    // Server-sent events: an error arrives as a `serialized-error` event, a success as data.
+    const abort = new AbortController();
+    const res = await fetch(`${server.url}/trpc/${path}?input=${encodeURIComponent('{}')}`, { headers: { ...headers, accept: 'text/event-stream' }, signal: abort.signal });
+    if (!res.headers.get('content-type')?.includes('text/event-stream')) {
+      const body = (await res.json()) as { error?: { data?: { code?: string } } };
+      return { status: res.status, code: body.error?.data?.code ?? null };
+    }
+    const reader = res.body!.getReader();
+    let text = '';
+    for (let i = 0; i < 20 && !/\n\n/.test(text.replace(/^:.*\n/gm, '')); i++) text += new TextDecoder().decode((await reader.read()).value ?? new Uint8Array());
+    abort.abort();
+    const error = /event: serialized-error\ndata: (.*)/.exec(text);
+    return { status: res.status, code: error ? ((JSON.parse(error[1]!) as { data?: { code?: string } }).data?.code ?? 'ERROR') : null };
+  }
   const res =
     type === 'query'
       ? await fetch(`${server.url}/trpc/${path}?input=${encodeURIComponent('{}')}`, { headers })

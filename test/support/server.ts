@@ -8,6 +8,7 @@ import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import type { FastifyInstance } from 'fastify';
 import { authenticator } from './totp';
 import { buildApp } from '../../server/src/http/app';
+import { ChangeNotifier } from '../../server/src/sync/change-notifier';
 import type { AppRouter } from '../../server/src/trpc/app-router';
 import { loadConfig, type ServerConfig } from '../../server/src/config';
 import { hashPassword } from '../../server/src/auth/password';
@@ -81,7 +82,9 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
   const team = await t.db.insertInto('teams').values({ name: 'Trade disputes' }).returning('id').executeTakeFirstOrThrow();
   const other = await t.db.insertInto('teams').values({ name: 'Security incidents' }).returning('id').executeTakeFirstOrThrow();
   const users = await seedRoleUsers(t, team.id);
-  const app = await buildApp({ db: t.db, config });
+  const changes = new ChangeNotifier(t.url);
+  await changes.start();
+  const app = await buildApp({ db: t.db, config, changes });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const server: TestServer = {
@@ -105,6 +108,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     },
     async close() {
       await app.close();
+      await changes.stop();
       await t.drop();
       // Blobs are stored read-only (0400) in 0700 directories: removable by their owner.
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { transact } from '../db/transaction';
 import type { DB } from '../db/database';
 import { actorLabel, actorUserId, type ServiceContext } from '../context';
 import { appendAuditEntry, auditEntriesInOrder } from './audit.repository';
@@ -23,7 +24,7 @@ export function audit(trx: DB, ctx: ServiceContext, event: AuditEvent) {
 
 /** Reads of PII and evidence are audited too; a read has no transaction of its own, so it gets one. */
 export function auditRead(db: DB, ctx: ServiceContext, event: AuditEvent) {
-  return db.transaction().execute((trx) => audit(trx, ctx, event));
+  return transact(db, (trx) => audit(trx, ctx, event));
 }
 
 export type ChainReport =

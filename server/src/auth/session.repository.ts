@@ -8,6 +8,7 @@ export function findActiveSessionByTokenHash(db: DB, tokenHash: string, now: Dat
       'sessions.id as session_id',
       'sessions.totp_verified',
       'sessions.kind',
+      'sessions.device_id',
       'users.id as user_id',
       'users.email',
       'users.display_name',
@@ -29,7 +30,7 @@ export async function teamIdsOf(db: DB, userId: string): Promise<string[]> {
 
 export function insertSession(
   db: DB,
-  values: { token_hash: string; user_id: string; kind: string; totp_verified: boolean; expires_at: Date; ip: string | null; user_agent: string | null },
+  values: { token_hash: string; user_id: string; kind: string; totp_verified: boolean; expires_at: Date; ip: string | null; user_agent: string | null; device_id?: string | null },
 ) {
   return db.insertInto('sessions').values(values).returning(['id']).executeTakeFirstOrThrow();
 }
@@ -44,4 +45,15 @@ export function revokeAllSessionsOfUser(db: DB, userId: string, now: Date) {
 
 export function markSessionTotpVerified(db: DB, sessionId: string) {
   return db.updateTable('sessions').set({ totp_verified: true }).where('id', '=', sessionId).execute();
+}
+
+/** The revoked device behind a token, if that is why the token no longer works. */
+export function revokedDeviceOfToken(db: DB, tokenHash: string) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('devices', 'devices.id', 'sessions.device_id')
+    .select(['devices.id', 'devices.revoked_at', 'devices.revoked_reason'])
+    .where('sessions.token_hash', '=', tokenHash)
+    .where('devices.revoked_at', 'is not', null)
+    .executeTakeFirst();
 }

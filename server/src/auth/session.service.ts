@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { DB } from '../db/database';
 import type { UserActor } from '../context';
 import { TOTP_REQUIRED_ROLES, type Language, type Role } from '../../../shared/domain';
-import { findActiveSessionByTokenHash, insertSession, teamIdsOf } from './session.repository';
+import { findActiveSessionByTokenHash, insertSession, revokedDeviceOfToken, teamIdsOf } from './session.repository';
 
 export const SESSION_COOKIE = 'arbitra_session';
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -14,7 +14,7 @@ export const newToken = () => randomBytes(32).toString('base64url');
 
 export async function createSession(
   db: DB,
-  input: { userId: string; kind: 'browser' | 'device' | 'cli'; totpVerified: boolean; ip: string | null; userAgent: string | null },
+  input: { userId: string; kind: 'browser' | 'device' | 'cli'; totpVerified: boolean; ip: string | null; userAgent: string | null; deviceId?: string | null },
   now = new Date(),
 ): Promise<{ token: string; sessionId: string; expiresAt: Date }> {
   const token = newToken();
@@ -27,6 +27,7 @@ export async function createSession(
     expires_at: expiresAt,
     ip: input.ip,
     user_agent: input.userAgent,
+    device_id: input.deviceId ?? null,
   });
   return { token, sessionId: id, expiresAt };
 }
@@ -46,6 +47,15 @@ export async function resolveActor(db: DB, token: string | null | undefined, now
     language: row.language as Language,
     teamIds: await teamIdsOf(db, row.user_id),
     sessionId: row.session_id,
+    deviceId: row.device_id,
     totpSatisfied: row.totp_verified || !TOTP_REQUIRED_ROLES.includes(role),
   };
+}
+
+/** Why a presented token does not work, when the answer matters to the client (a revoked device wipes itself). */
+export async function tokenProblem(db: DB, token: string | null | undefined): Promise<{ messageKey: string; params: Record<string, string> } | null> {
+  if (!token || token.length > 256) return null;
+  const device = await revokedDeviceOfToken(db, hashToken(token));
+  if (!device) return null;
+  return { messageKey: 'sync.device_revoked', params: { reason: device.revoked_reason ?? '' } };
 }

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Database } from './schema';
 import * as core from './migrations/2026-11-21T0900-core';
 import * as evidence from './migrations/2026-11-21T1000-evidence';
+import * as sync from './migrations/2026-11-21T1100-sync';
 
 export type DB = Kysely<Database>;
 
@@ -10,6 +11,7 @@ export type DB = Kysely<Database>;
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21T0900-core': core,
   '2026-11-21T1000-evidence': evidence,
+  '2026-11-21T1100-sync': sync,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -56,6 +56,7 @@ export interface SessionsTable {
   revoked_at: Timestamp | null;
   ip: string | null;
   user_agent: string | null;
+  device_id: string | null;
 }
 
 export interface LoginAttemptsTable {
@@ -165,6 +166,8 @@ export interface CasesTable extends Synced {
   resolved_at: Timestamp | null;
   closed_at: Timestamp | null;
   archived_at: Timestamp | null;
+  handler_summary: Generated<string>;
+  next_action: Generated<string>;
   satisfaction_score: number | null;
   satisfaction_comment: string | null;
   created_at: CreatedAt;
@@ -294,7 +297,7 @@ export interface AuditLogTable {
   hash: string;
 }
 
-export interface Database extends EvidenceDatabase {
+export interface Database extends EvidenceDatabase, SyncDatabase {
   settings: SettingsTable;
   teams: TeamsTable;
   users: UsersTable;
@@ -422,4 +425,47 @@ export interface EvidenceDatabase {
   exhibit_records: ExhibitRecordsTable;
   redactions: RedactionsTable;
   evidence_signals: EvidenceSignalsTable;
+}
+
+// ---- Sync ----------------------------------------------------------------------------------------
+
+export interface DevicesTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  platform: string;
+  last_applied_seq: ColumnType<string, number | string | undefined, number | string>;
+  created_at: CreatedAt;
+  last_seen_at: Generated<Date>;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+  revoked_reason: string | null;
+}
+
+export interface DeviceMutationsTable {
+  device_id: string;
+  seq: ColumnType<string, number | string, never>;
+  name: string;
+  args: Json<Record<string, unknown>>;
+  status: string;
+  reason: Json<Record<string, unknown> | null> | null;
+  applied_at: Generated<Date>;
+}
+
+export interface ChangeLogTable {
+  xact_id: string;
+  version: string;
+  table_name: string;
+  row_key: string;
+  case_id: string | null;
+  before_team_id: string | null;
+  before_assignee_id: string | null;
+  deleted: boolean;
+  is_update: boolean;
+}
+
+export interface SyncDatabase {
+  devices: DevicesTable;
+  device_mutations: DeviceMutationsTable;
+  change_log: ChangeLogTable;
 }

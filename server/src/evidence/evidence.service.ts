@@ -1,6 +1,7 @@
 // Reading and sharing evidence: every view, download, export, share and redaction is a custody
 // event on the audit chain. What leaves for an external recipient is built here, on the server,
 // with PII and internal-only exhibits removed and redacted spans cut out — never hidden in a UI.
+import { transact } from '../db/transaction';
 import type { Readable } from 'node:stream';
 import type { DB } from '../db/database';
 import type { ServiceContext, UserActor } from '../context';
@@ -105,7 +106,7 @@ function flatten(value: unknown, prefix = '', out: Record<string, unknown> = {})
 const stringify = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 
 export async function setExhibitInternalOnly(db: DB, ctx: Ctx, input: { exhibitId: string; internalOnly: boolean }) {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const e = await visibleExhibit(trx, ctx, input.exhibitId);
     await lockedVisibleCase(trx, ctx, e.case_id);
     await repo.setInternalOnly(trx, e.id, input.internalOnly);
@@ -118,7 +119,7 @@ const REDACTABLE_FIELDS: Record<string, readonly string[]> = { chat: ['text', 's
 
 /** Cuts a span out of a record's text for external recipients; the original stays as it was. */
 export async function redactSpan(db: DB, ctx: Ctx, input: { exhibitId: string; recordSeq: number; field: string; start: number; end: number; reason: string }) {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const e = await visibleExhibit(trx, ctx, input.exhibitId);
     await lockedVisibleCase(trx, ctx, e.case_id);
     const record = await repo.findRecord(trx, e.id, input.recordSeq);
@@ -149,6 +150,24 @@ export function scrubValues(text: string, values: string[]): string {
   return out;
 }
 
+/** Every string in a JSON value passed through `scrub`. */
+function scrubDeep(value: unknown, scrub: (t: string) => string): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, scrub));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, scrub)]));
+  return value;
+}
+
+/**
+ * An exhibit's metadata for an external recipient. Parse warnings quote cells as written (a
+ * formula cell may hold an email, a warning may quote a span that was redacted): they stay inside.
+ */
+function sharedMetadata(metadata: unknown, scrub: (t: string) => string): unknown {
+  if (!metadata || typeof metadata !== 'object' || Array.isArray(metadata)) return {};
+  const { warnings: _internal, ...rest } = metadata as Record<string, unknown>;
+  return scrubDeep(rest, scrub);
+}
+
 /**
  * The case as an external arbitrator or mediator may receive it. Built from an allow-list of
  * fields: PII is never read into it, internal-only exhibits are left out, redacted spans and any
@@ -173,7 +192,7 @@ export async function externalCaseView(db: DB, ctx: Ctx, input: { caseId: string
       size: Number(e.size),
       sha256: e.blob_sha256,
       takenInAt: e.taken_in_at,
-      metadata: e.metadata,
+      metadata: sharedMetadata(e.metadata, scrub),
       records: records.map((r) => {
         const data = { ...(r.data as Record<string, unknown>) };
         delete data.raw;
@@ -186,7 +205,7 @@ export async function externalCaseView(db: DB, ctx: Ctx, input: { caseId: string
       }),
     });
   }
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     for (const e of shared)
       await audit(trx, ctx, { action: 'custody.share', caseId: c.id, entity: 'exhibits', entityId: e.id, details: { recipient: input.recipient, redactions: redactions.filter((r) => r.exhibit_id === e.id).length } });
   });

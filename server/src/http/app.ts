@@ -8,12 +8,13 @@ import type { ServerConfig } from '../config';
 import type { RequestMeta } from '../context';
 import { appRouter, type AppRouter } from '../trpc/app-router';
 import type { TrpcContext } from '../trpc/trpc';
-import { resolveActor, SESSION_COOKIE } from '../auth/session.service';
+import { resolveActor, SESSION_COOKIE, tokenProblem } from '../auth/session.service';
 import { languageFromHeader, translate } from '../../../shared/i18n';
 import { AppError } from '../../../shared/errors';
 import { registerIntakeRoutes } from './intake.route';
 import { registerEvidenceRoutes } from './evidence.routes';
 import type { EvidenceDeps } from '../evidence/evidence-deps';
+import type { ChangeNotifier } from '../sync/change-notifier';
 import { evidenceDeps } from '../evidence/store-from-config';
 
 export interface AppDeps {
@@ -23,6 +24,8 @@ export interface AppDeps {
   isReady?: () => boolean;
   /** The evidence vault; by default a filesystem store under the data directory. */
   evidence?: EvidenceDeps;
+  /** Postgres LISTEN/NOTIFY fan-out for the sync subscription. */
+  changes?: ChangeNotifier | null;
 }
 
 export function requestMeta(req: FastifyRequest): RequestMeta {
@@ -117,12 +120,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       createContext: async ({ req, res }: CreateFastifyContextOptions): Promise<TrpcContext> => {
         const meta = requestMeta(req);
         const token = bearerToken(req) ?? req.cookies[SESSION_COOKIE] ?? null;
+        const actor = await resolveActor(deps.db, token);
         return {
           db: deps.db,
           config: deps.config,
-          actor: await resolveActor(deps.db, token),
+          actor,
+          authProblem: actor ? null : await tokenProblem(deps.db, token),
           meta,
           log: req.log,
+          changes: deps.changes ?? null,
           setSessionCookie: (value, expiresAt) => {
             if (value === null) res.clearCookie(SESSION_COOKIE, { path: '/' });
             else res.setCookie(SESSION_COOKIE, value, { path: '/', httpOnly: true, sameSite: 'strict', secure: false, expires: expiresAt });

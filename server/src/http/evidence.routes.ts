@@ -7,7 +7,7 @@
 //   GET   /api/v1/exhibits/:exhibitId/content
 //   GET   /api/v1/exhibits/:exhibitId/records.csv
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { requestMeta, bearerToken } from './app';
 import type { ServiceContext, UserActor } from '../context';
 import { resolveActor, SESSION_COOKIE } from '../auth/session.service';
@@ -20,6 +20,9 @@ import { downloadExhibit, exportRecordsCsv } from '../evidence/evidence.service'
 import type { EvidenceDeps } from '../evidence/evidence-deps';
 
 type RouteKey = keyof typeof REST_ACCESS;
+
+/** The declared SHA-256 of a one-request upload, named by its header when missing or malformed. */
+const sha256Header = z.object({ 'x-sha256': s.sha256 });
 
 async function userContext(req: FastifyRequest, deps: EvidenceDeps, route: RouteKey): Promise<ServiceContext & { actor: UserActor }> {
   const actor = await resolveActor(deps.db, bearerToken(req) ?? req.cookies?.[SESSION_COOKIE] ?? null);
@@ -78,7 +81,7 @@ export async function registerEvidenceRoutes(app: FastifyInstance, deps: Evidenc
       const ctx = await userContext(req, deps, 'POST /api/v1/cases/:caseId/exhibits');
       const { caseId } = parse(s.caseIdParams, req.params);
       const query = parse(s.singleUploadQuery, req.query);
-      const declared = parse(s.sha256, req.headers['x-sha256']);
+      const declared = parse(sha256Header, req.headers)['x-sha256'];
       const size = Number(req.headers['content-length']);
       if (!Number.isSafeInteger(size)) throw new AppError('bad_input', 'evidence.upload.length_required', { field: 'content-length' });
       if (!req.body || typeof (req.body as NodeJS.ReadableStream).pipe !== 'function') throw new AppError('bad_input', 'evidence.upload.octet_stream_required', { field: 'content-type' });

@@ -2,7 +2,7 @@
 // remedies, approvals, objections, escalations, relations.
 import type { DB } from '../db/database';
 
-export const insertNote = (trx: DB, v: { case_id: string; author_id: string; body: string }) =>
+export const insertNote = (trx: DB, v: { id?: string; case_id: string; author_id: string; body: string }) =>
   trx.insertInto('notes').values(v).returning(['id', 'created_at']).executeTakeFirstOrThrow();
 
 export const notesOf = (db: DB, caseId: string) =>
@@ -15,7 +15,7 @@ export const notesOf = (db: DB, caseId: string) =>
     .orderBy('notes.created_at')
     .execute();
 
-export const insertConsultation = (trx: DB, v: { case_id: string; team: string; question: string; asked_by: string }) =>
+export const insertConsultation = (trx: DB, v: { id?: string; case_id: string; team: string; question: string; asked_by: string }) =>
   trx.insertInto('consultations').values(v).returning(['id', 'asked_at']).executeTakeFirstOrThrow();
 
 export const findConsultationForUpdate = (trx: DB, id: string) =>
@@ -27,7 +27,7 @@ export const answerConsultation = (trx: DB, id: string, v: { answer: string; ans
 export const consultationsOf = (db: DB, caseId: string) =>
   db.selectFrom('consultations').selectAll().where('case_id', '=', caseId).orderBy('asked_at').execute();
 
-export const insertCommunication = (trx: DB, v: { case_id: string; direction: string; channel: string; body: string; recorded_by: string; at: Date }) =>
+export const insertCommunication = (trx: DB, v: { id?: string; case_id: string; direction: string; channel: string; body: string; recorded_by: string; at: Date }) =>
   trx.insertInto('communications').values(v).returning(['id']).executeTakeFirstOrThrow();
 
 export const communicationsOf = (db: DB, caseId: string) =>

@@ -1,6 +1,7 @@
 // A complaint becomes a case: one path for the REST intake, the CLI batch import and cases created
 // by hand in the workstation. Idempotent on the integration's external reference.
 import type { DB } from '../db/database';
+import { transact } from '../db/transaction';
 import { actorUserId, type ServiceContext } from '../context';
 import { audit } from '../audit/audit.service';
 import type { ComplaintIntake } from '../../../shared/schemas';
@@ -44,7 +45,7 @@ export async function receiveComplaint(
 ): Promise<IntakeResult> {
   const now = options.now ?? new Date();
   const occurredAt = new Date(input.occurredAt);
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     await lockIntakeReference(trx, options.intakeKeyId, input.externalRef);
     const existing = await findCaseByExternalRef(trx, options.intakeKeyId, input.externalRef);
     if (existing) {

@@ -1,5 +1,6 @@
 // Case handling: reading, classifying, assigning, moving through the lifecycle, and the work
 // recorded on the way. Every write is one transaction with its timeline event and audit entry.
+import { transact } from '../db/transaction';
 import type { DB } from '../db/database';
 import type { CaseRow } from '../db/schema';
 import type { ServiceContext, UserActor } from '../context';
@@ -204,7 +205,7 @@ export async function classifyCase(
   ctx: Ctx,
   input: { caseId: string; category: Category; subcategory: Subcategory; tier: Tier; priority: Priority; urgent?: boolean },
 ) {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const c = await lockedVisibleCase(trx, ctx, input.caseId);
     if (!['received', 'initial_review', 'investigation', 'awaiting_material'].includes(c.status)) throw conflict('case.classification_closed', 'caseId', { status: c.status });
     const policy = policyFor(await loadSlaPolicies(trx), input.tier, input.priority);
@@ -218,7 +219,7 @@ export async function classifyCase(
 }
 
 export async function assignCase(db: DB, ctx: Ctx, input: { caseId: string; assigneeId: string; teamId?: string }) {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const c = await lockedVisibleCase(trx, ctx, input.caseId);
     assertOpen(c);
     const assignee = await trx.selectFrom('users').select(['id', 'role', 'disabled_at']).where('id', '=', input.assigneeId).executeTakeFirst();
@@ -240,7 +241,7 @@ export async function assignCase(db: DB, ctx: Ctx, input: { caseId: string; assi
 
 /** Records a relation between a handler and a complainant; open cases it touches lose that handler. */
 export async function recordRelation(db: DB, ctx: Ctx, input: { userId: string; exchangeUid: string; relation: string }) {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const user = await trx.selectFrom('users').select('id').where('id', '=', input.userId).executeTakeFirst();
     if (!user) throw badInput('error.user_not_found', 'userId');
     const complainant = await trx.selectFrom('complainants').select('id').where('exchange_uid', '=', input.exchangeUid).executeTakeFirst();
@@ -303,7 +304,7 @@ export interface TransitionInput {
 }
 
 export async function transitionCase(db: DB, ctx: Ctx, input: TransitionInput) {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const c = await lockedVisibleCase(trx, ctx, input.caseId);
     // The state the client saw must still hold: an offline edit never lands on a case that moved.
     if (c.status !== input.expectedStatus) throw conflict('error.case_moved', 'expectedStatus', { status: c.status });
@@ -415,28 +416,28 @@ async function applySideEffects(trx: DB, ctx: Ctx, c: CaseRow, input: Transition
 // ---------------------------------------------------------------------------------------------
 // Work recorded on a case
 
-export async function addNote(db: DB, ctx: Ctx, input: { caseId: string; body: string }) {
-  return db.transaction().execute(async (trx) => {
+export async function addNote(db: DB, ctx: Ctx, input: { caseId: string; body: string; id?: string }) {
+  return transact(db, async (trx) => {
     const c = await lockedVisibleCase(trx, ctx, input.caseId);
     assertOpen(c);
-    const note = await work.insertNote(trx, { case_id: c.id, author_id: ctx.actor.userId, body: input.body });
+    const note = await work.insertNote(trx, { id: input.id, case_id: c.id, author_id: ctx.actor.userId, body: input.body });
     await event(trx, ctx, c, 'note.added', { noteId: note.id });
     return { id: note.id };
   });
 }
 
-export async function addConsultation(db: DB, ctx: Ctx, input: { caseId: string; team: string; question: string }) {
-  return db.transaction().execute(async (trx) => {
+export async function addConsultation(db: DB, ctx: Ctx, input: { caseId: string; team: string; question: string; id?: string }) {
+  return transact(db, async (trx) => {
     const c = await lockedVisibleCase(trx, ctx, input.caseId);
     assertOpen(c);
-    const q = await work.insertConsultation(trx, { case_id: c.id, team: input.team, question: input.question, asked_by: ctx.actor.userId });
+    const q = await work.insertConsultation(trx, { id: input.id, case_id: c.id, team: input.team, question: input.question, asked_by: ctx.actor.userId });
     await event(trx, ctx, c, 'consultation.asked', { consultationId: q.id, team: input.team });
     return { id: q.id };
   });
 }
 
 export async function answerConsultation(db: DB, ctx: Ctx, input: { consultationId: string; answer: string }) {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const q = await work.findConsultationForUpdate(trx, input.consultationId);
     if (!q) throw new AppError('not_found', 'case.consultation_not_found', { field: 'consultationId' });
     const c = await lockedVisibleCase(trx, ctx, q.case_id);
@@ -447,12 +448,12 @@ export async function answerConsultation(db: DB, ctx: Ctx, input: { consultation
   });
 }
 
-export async function logCommunication(db: DB, ctx: Ctx, input: { caseId: string; direction: 'inbound' | 'outbound'; channel: string; body: string }) {
-  return db.transaction().execute(async (trx) => {
+export async function logCommunication(db: DB, ctx: Ctx, input: { caseId: string; direction: 'inbound' | 'outbound'; channel: string; body: string; id?: string }) {
+  return transact(db, async (trx) => {
     const c = await lockedVisibleCase(trx, ctx, input.caseId);
     assertOpen(c);
     const now = new Date();
-    const m = await work.insertCommunication(trx, { case_id: c.id, direction: input.direction, channel: input.channel, body: input.body, recorded_by: ctx.actor.userId, at: now });
+    const m = await work.insertCommunication(trx, { id: input.id, case_id: c.id, direction: input.direction, channel: input.channel, body: input.body, recorded_by: ctx.actor.userId, at: now });
     // The first word to the complainant is the first response the SLA measures.
     if (input.direction === 'outbound' && !c.first_responded_at) await updateCase(trx, c.id, clockColumns(recordFirstResponse(clockOf(c), now)));
     await event(trx, ctx, c, 'communication.logged', { communicationId: m.id, direction: input.direction, channel: input.channel });
@@ -470,7 +471,7 @@ export interface AssessmentInput {
 }
 
 export async function setAssessment(db: DB, ctx: Ctx, input: AssessmentInput) {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const c = await lockedVisibleCase(trx, ctx, input.caseId);
     if (!['investigation', 'assessment'].includes(c.status)) throw conflict('case.assessment_not_open', 'caseId', { status: c.status });
     const before = await work.currentAssessment(trx, c.id);
@@ -496,7 +497,7 @@ export async function setAssessment(db: DB, ctx: Ctx, input: AssessmentInput) {
 }
 
 export async function proposeRemedy(db: DB, ctx: Ctx, input: { caseId: string; kind: string; asset?: string; amount?: string; details: string }) {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const c = await lockedVisibleCase(trx, ctx, input.caseId);
     if (c.status !== 'assessment') throw conflict('case.remedy_not_open', 'caseId', { status: c.status });
     let usdValue: string | null = null;
@@ -523,7 +524,7 @@ export async function proposeRemedy(db: DB, ctx: Ctx, input: { caseId: string; k
 }
 
 export async function withdrawRemedy(db: DB, ctx: Ctx, input: { remedyId: string }) {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const r = await work.findRemedyForUpdate(trx, input.remedyId);
     if (!r) throw new AppError('not_found', 'case.remedy_not_found', { field: 'remedyId' });
     const c = await lockedVisibleCase(trx, ctx, r.case_id);
@@ -535,7 +536,7 @@ export async function withdrawRemedy(db: DB, ctx: Ctx, input: { remedyId: string
 }
 
 export async function recordSatisfaction(db: DB, ctx: Ctx, input: { caseId: string; score: number; comment?: string }) {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const c = await lockedVisibleCase(trx, ctx, input.caseId);
     if (!['follow_up', 'closed'].includes(c.status)) throw conflict('case.satisfaction_not_open', 'caseId', { status: c.status });
     await updateCase(trx, c.id, { satisfaction_score: input.score, satisfaction_comment: input.comment ?? null });
@@ -592,4 +593,24 @@ export async function slaDueSoon(db: DB, ctx: Ctx, input: { withinMinutes: numbe
     else dueSoon.push(item);
   }
   return { dueSoon, breached };
+}
+
+export type CaseFieldEdits = { handler_summary?: string; next_action?: string; urgent?: boolean };
+
+/** Field edits: the last writer wins per field, and the timeline keeps the value each edit replaced. */
+export async function updateCaseFields(db: DB, ctx: Ctx, input: { caseId: string; fields: CaseFieldEdits }) {
+  return transact(db, async (trx) => {
+    const c = await lockedVisibleCase(trx, ctx, input.caseId);
+    assertOpen(c);
+    const changes: { field: string; from: unknown; to: unknown }[] = [];
+    for (const [field, to] of Object.entries(input.fields) as [keyof CaseFieldEdits, string | boolean | undefined][]) {
+      if (to === undefined) continue;
+      const from = c[field];
+      if (from !== to) changes.push({ field, from, to });
+    }
+    if (changes.length === 0) return { changed: 0 };
+    await updateCase(trx, c.id, Object.fromEntries(changes.map((ch) => [ch.field, ch.to])));
+    await event(trx, ctx, c, 'case.fields_updated', { changes });
+    return { changed: changes.length };
+  });
 }

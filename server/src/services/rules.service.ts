@@ -1,4 +1,5 @@
 // Rules as data: defaults seeded on a new database, edited by admins, read by case handling.
+import { transact } from '../db/transaction';
 import type { DB } from '../db/database';
 import type { ServiceContext } from '../context';
 import { audit } from '../audit/audit.service';
@@ -32,7 +33,7 @@ export const DEFAULT_ASSET_RATES: Record<string, string> = {
 };
 
 export async function seedDefaultRules(db: DB): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     const anyRule = await trx.selectFrom('tiering_rules').select('id').limit(1).executeTakeFirst();
     if (!anyRule) await replaceTieringRules(trx, DEFAULT_TIERING_RULES, null);
     const anyPolicy = await trx.selectFrom('sla_policies').select('tier').limit(1).executeTakeFirst();
@@ -58,21 +59,21 @@ export function approvalThresholdUsd(db: DB): Promise<string> {
 }
 
 export async function setTieringRules(db: DB, ctx: ServiceContext, rules: TieringRule[], userId: string) {
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     await replaceTieringRules(trx, rules, userId);
     await audit(trx, ctx, { action: 'rules.tiering_replaced', entity: 'tiering_rules', details: { ruleIds: rules.map((r) => r.id) } });
   });
 }
 
 export async function setSlaPolicy(db: DB, ctx: ServiceContext, policy: SlaPolicy, userId: string) {
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     await upsertSlaPolicy(trx, policy, userId);
     await audit(trx, ctx, { action: 'rules.sla_policy_set', entity: 'sla_policies', entityId: `${policy.tier}/${policy.priority}`, details: { ...policy } });
   });
 }
 
 export async function setApprovalThreshold(db: DB, ctx: ServiceContext, thresholdUsd: string) {
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     const before = await getSetting(trx, SETTINGS.approvalThresholdUsd, DEFAULT_APPROVAL_THRESHOLD_USD);
     await setSetting(trx, SETTINGS.approvalThresholdUsd, thresholdUsd);
     await audit(trx, ctx, { action: 'rules.approval_threshold_set', entity: 'settings', entityId: SETTINGS.approvalThresholdUsd, details: { before, after: thresholdUsd } });
@@ -80,7 +81,7 @@ export async function setApprovalThreshold(db: DB, ctx: ServiceContext, threshol
 }
 
 export async function setAssetRate(db: DB, ctx: ServiceContext, asset: string, effectiveAt: Date, usdRate: string) {
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     await insertAssetRate(trx, asset, effectiveAt, usdRate);
     await audit(trx, ctx, { action: 'rules.asset_rate_set', entity: 'asset_rates', entityId: asset, details: { asset, effectiveAt: effectiveAt.toISOString(), usdRate } });
   });

@@ -5,6 +5,7 @@ import { casesRouter } from './routers/cases.router';
 import { rulesRouter } from './routers/rules.router';
 import { auditRouter } from './routers/audit.router';
 import { evidenceRouter } from './routers/evidence.router';
+import { syncRouter } from './routers/sync.router';
 
 export const appRouter = router({
   auth: authRouter,
@@ -13,6 +14,7 @@ export const appRouter = router({
   rules: rulesRouter,
   audit: auditRouter,
   evidence: evidenceRouter,
+  sync: syncRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -57,6 +57,7 @@ export const PROCEDURE_ACCESS = {
   'cases.recordSatisfaction': ['specialist', 'supervisor'],
   'cases.recordRelation': ['supervisor', 'admin'],
   'cases.slaDueSoon': [...HANDLERS, 'admin'],
+  'cases.updateFields': HANDLERS,
 
   // Evidence. Reading an exhibit is a custody event; sharing outside is legal's and supervisors' call.
   'evidence.list': HANDLERS,
@@ -65,6 +66,15 @@ export const PROCEDURE_ACCESS = {
   'evidence.setInternalOnly': HANDLERS,
   'evidence.redact': ['legal', 'supervisor'],
   'evidence.externalView': ['legal', 'supervisor'],
+
+  // Sync with workstations: handlers' devices; admins and supervisors oversee and revoke them.
+  'sync.registerDevice': HANDLERS,
+  'sync.push': HANDLERS,
+  'sync.pull': HANDLERS,
+  'sync.changes': HANDLERS,
+  'sync.myDevices': HANDLERS,
+  'sync.listDevices': ['admin', 'supervisor'],
+  'sync.revokeDevice': ['admin', 'supervisor'],
 
   // Audit.
   'audit.caseTrail': ['supervisor', 'legal', 'admin'],

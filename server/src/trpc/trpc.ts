@@ -5,6 +5,7 @@ import { ZodError } from 'zod';
 import type { DB } from '../db/database';
 import type { Actor, RequestMeta, ServiceContext, UserActor } from '../context';
 import type { ServerConfig } from '../config';
+import type { ChangeNotifier } from '../sync/change-notifier';
 import { AppError, type ErrorKind, type FieldIssue } from '../../../shared/errors';
 import { validationError } from '../../../shared/validation';
 import { translate } from '../../../shared/i18n';
@@ -14,10 +15,14 @@ export interface TrpcContext {
   db: DB;
   config: ServerConfig;
   actor: Actor | null;
+  /** Why the presented credential was refused, when the client must know (a revoked device). */
+  authProblem?: { messageKey: string; params: Record<string, string> } | null;
   meta: RequestMeta;
   /** Lets auth procedures set or clear the portal's session cookie. */
   setSessionCookie: (token: string | null, expiresAt?: Date) => void;
   log: { error: (obj: unknown, msg?: string) => void };
+  /** Committed-change notifications (Postgres LISTEN), for the sync subscription. */
+  changes: ChangeNotifier | null;
 }
 
 const KIND_TO_CODE: Record<ErrorKind, TRPC_ERROR_CODE_KEY> = {
@@ -42,6 +47,8 @@ export interface ErrorData {
 export function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
   if (error instanceof ZodError) return validationError(error);
+  // A row that already exists (a client-chosen id used twice): a conflict, not a crash.
+  if ((error as { code?: unknown } | null)?.code === '23505') return new AppError('conflict', 'error.duplicate');
   // tRPC hands up the JSON parser's own error for a malformed body.
   if (error instanceof SyntaxError) return new AppError('bad_input', 'error.body_not_json');
   if (error instanceof TRPCError) {
@@ -107,7 +114,10 @@ const authorize = t.middleware(({ ctx, path, next }) => {
   if (access === undefined) throw new AppError('forbidden', 'error.forbidden');
   if (access === 'public') return next();
   const actor = ctx.actor;
-  if (!actor || actor.kind !== 'user') throw new AppError('unauthenticated', 'auth.login_required');
+  if (!actor || actor.kind !== 'user') {
+    if (ctx.authProblem) throw new AppError('unauthenticated', ctx.authProblem.messageKey, { params: ctx.authProblem.params });
+    throw new AppError('unauthenticated', 'auth.login_required');
+  }
   if (!actor.totpSatisfied && !TOTP_PENDING_ALLOWED.includes(path)) throw new AppError('forbidden', 'auth.totp_required');
   if (access !== 'authenticated' && !access.includes(actor.role)) throw new AppError('forbidden', 'error.forbidden');
   return next();

@@ -4,6 +4,7 @@ import * as s from './cases.schema';
 import * as cases from '../../services/cases.service';
 import { receiveComplaint } from '../../services/case-intake.service';
 import { canSeeCase } from '../policy';
+import { updateCaseFieldsInput } from '../../../../shared/sync/protocol';
 
 export const casesRouter = router({
   list: procedure.input(s.listCasesInput).query(({ ctx, input }) => cases.listVisibleCases(ctx.db, userContext(ctx), input)),
@@ -26,5 +27,6 @@ export const casesRouter = router({
   withdrawRemedy: procedure.input(s.withdrawRemedyInput).mutation(({ ctx, input }) => cases.withdrawRemedy(ctx.db, userContext(ctx), input)),
   recordSatisfaction: procedure.input(s.recordSatisfactionInput).mutation(({ ctx, input }) => cases.recordSatisfaction(ctx.db, userContext(ctx), input)),
   recordRelation: procedure.input(s.recordRelationInput).mutation(({ ctx, input }) => cases.recordRelation(ctx.db, userContext(ctx), input)),
+  updateFields: procedure.input(updateCaseFieldsInput).mutation(({ ctx, input }) => cases.updateCaseFields(ctx.db, userContext(ctx), input)),
   slaDueSoon: procedure.input(s.slaDueSoonInput).query(({ ctx, input }) => cases.slaDueSoon(ctx.db, userContext(ctx), input)),
 });

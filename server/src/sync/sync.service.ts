@@ -1,0 +1,276 @@
+// The server side of workstation sync.
+// Push: each mutation applies in its own transaction together with the device's sequence number,
+// so it happens exactly once; a mutation the server refuses is recorded as rejected (with why)
+// and the sequence still advances, so the queue never blocks.
+// Pull: a cursor over (transaction id, change version) below the oldest running transaction, so a
+// row that commits after a row with a higher version is never skipped.
+import { createHash } from 'node:crypto';
+import type { DB } from '../db/database';
+import type { ServiceContext, UserActor } from '../context';
+import { transact } from '../db/transaction';
+import { audit } from '../audit/audit.service';
+import { createSession } from '../auth/session.service';
+import { AppError, forbidden } from '../../../shared/errors';
+import { parseInput } from '../../../shared/validation';
+import {
+  MUTATIONS,
+  SYNCED_TABLES,
+  type MutationEnvelope,
+  type MutationName,
+  type MutationOutcome,
+  type PullInput,
+  type PullResult,
+  type PushInput,
+  type PushResult,
+  type RowChange,
+  type SyncedTable,
+} from '../../../shared/sync/protocol';
+import { canSeeCase, roleMayCall } from '../trpc/policy';
+import * as cases from '../services/cases.service';
+import * as repo from './sync.repository';
+
+type Ctx = ServiceContext & { actor: UserActor };
+
+// ---- Devices ---------------------------------------------------------------------------------
+
+/** First login on a workstation: the device gets its own credential, revocable on its own. */
+export async function registerDevice(db: DB, ctx: Ctx, input: { name: string; platform: string }) {
+  return transact(db, async (trx) => {
+    const device = await repo.insertDevice(trx, { user_id: ctx.actor.userId, name: input.name, platform: input.platform });
+    const session = await createSession(trx, {
+      userId: ctx.actor.userId,
+      kind: 'device',
+      totpVerified: ctx.actor.totpSatisfied,
+      ip: ctx.meta.ip,
+      userAgent: ctx.meta.userAgent,
+      deviceId: device.id,
+    });
+    await audit(trx, ctx, { action: 'device.registered', entity: 'devices', entityId: device.id, details: { name: input.name, platform: input.platform } });
+    return { deviceId: device.id, token: session.token, expiresAt: session.expiresAt, scope: scopeOf(ctx.actor) };
+  });
+}
+
+export async function revokeDevice(db: DB, ctx: Ctx, input: { deviceId: string; reason: string }) {
+  return transact(db, async (trx) => {
+    const device = await repo.lockDevice(trx, input.deviceId);
+    if (!device) throw new AppError('not_found', 'sync.device_not_found', { field: 'deviceId' });
+    if (device.revoked_at) return { ok: true as const };
+    await repo.revokeDevice(trx, device.id, ctx.actor.userId, input.reason, new Date());
+    await audit(trx, ctx, { action: 'device.revoked', entity: 'devices', entityId: device.id, details: { reason: input.reason, userId: device.user_id } });
+    return { ok: true as const };
+  });
+}
+
+export async function listDevices(db: DB, userId?: string) {
+  return (await repo.devicesOf(db, userId)).map((d) => ({
+    id: d.id,
+    userId: d.user_id,
+    userName: d.user_name,
+    name: d.name,
+    platform: d.platform,
+    lastAppliedSeq: Number(d.last_applied_seq),
+    createdAt: d.created_at,
+    lastSeenAt: d.last_seen_at,
+    revokedAt: d.revoked_at,
+    revokedReason: d.revoked_reason,
+  }));
+}
+
+function deviceOf(ctx: Ctx, deviceId: string): string {
+  if (!ctx.actor.deviceId || ctx.actor.deviceId !== deviceId) throw new AppError('forbidden', 'sync.not_this_device', { field: 'deviceId' });
+  return deviceId;
+}
+
+/** What a user may see depends on role and teams; a change of either resets the device. */
+export function scopeOf(actor: UserActor): string {
+  return createHash('sha256').update(JSON.stringify([actor.userId, actor.role, [...actor.teamIds].sort()])).digest('hex').slice(0, 32);
+}
+
+// ---- Push ------------------------------------------------------------------------------------
+
+/** The procedure each mutation stands for, so the same role rules apply offline and online. */
+const MUTATION_PROCEDURE: Record<MutationName, string> = {
+  addNote: 'cases.addNote',
+  addConsultation: 'cases.addConsultation',
+  answerConsultation: 'cases.answerConsultation',
+  logCommunication: 'cases.logCommunication',
+  setAssessment: 'cases.setAssessment',
+  proposeRemedy: 'cases.proposeRemedy',
+  withdrawRemedy: 'cases.withdrawRemedy',
+  transition: 'cases.transition',
+  classify: 'cases.classify',
+  recordSatisfaction: 'cases.recordSatisfaction',
+  updateCaseFields: 'cases.updateFields',
+};
+
+async function applyMutation(trx: DB, ctx: Ctx, m: MutationEnvelope): Promise<void> {
+  if (!roleMayCall(MUTATION_PROCEDURE[m.name], ctx.actor.role)) throw forbidden();
+  const args = parseInput(MUTATIONS[m.name], m.args) as never;
+  switch (m.name) {
+    case 'addNote':
+      return void (await cases.addNote(trx, ctx, args));
+    case 'addConsultation':
+      return void (await cases.addConsultation(trx, ctx, args));
+    case 'answerConsultation':
+      return void (await cases.answerConsultation(trx, ctx, args));
+    case 'logCommunication':
+      return void (await cases.logCommunication(trx, ctx, args));
+    case 'setAssessment':
+      return void (await cases.setAssessment(trx, ctx, args));
+    case 'proposeRemedy':
+      return void (await cases.proposeRemedy(trx, ctx, args));
+    case 'withdrawRemedy':
+      return void (await cases.withdrawRemedy(trx, ctx, args));
+    case 'transition':
+      return void (await cases.transitionCase(trx, ctx, args));
+    case 'classify':
+      return void (await cases.classifyCase(trx, ctx, args));
+    case 'recordSatisfaction':
+      return void (await cases.recordSatisfaction(trx, ctx, args));
+    case 'updateCaseFields':
+      return void (await cases.updateCaseFields(trx, ctx, args));
+  }
+}
+
+class Skip extends Error {
+  constructor(readonly kind: 'duplicate' | 'gap', readonly expected: number) {
+    super(kind);
+  }
+}
+
+function reasonOf(error: unknown) {
+  if (error instanceof AppError) return { messageKey: error.messageKey, field: error.field ?? null, params: error.options.params ?? {} };
+  return null;
+}
+
+async function recordedOutcome(db: DB, deviceId: string, seq: number): Promise<MutationOutcome> {
+  const row = await repo.recordedMutation(db, deviceId, seq);
+  return {
+    seq,
+    status: (row?.status as 'applied' | 'rejected' | undefined) ?? 'applied',
+    duplicate: true,
+    reason: (row?.reason as MutationOutcome['reason']) ?? null,
+  };
+}
+
+export async function push(db: DB, ctx: Ctx, input: PushInput): Promise<PushResult> {
+  const deviceId = deviceOf(ctx, input.deviceId);
+  const outcomes: MutationOutcome[] = [];
+  let gap: PushResult['gap'] = null;
+  for (const m of [...input.mutations].sort((a, b) => a.seq - b.seq)) {
+    try {
+      // The mutation and the device's sequence number commit together, or neither does.
+      await db.transaction().execute(async (trx) => {
+        const device = await repo.lockDevice(trx, deviceId);
+        const last = Number(device!.last_applied_seq);
+        if (m.seq <= last) throw new Skip('duplicate', last + 1);
+        if (m.seq > last + 1) throw new Skip('gap', last + 1);
+        await applyMutation(trx, ctx, m);
+        await repo.advanceDevice(trx, deviceId, m.seq);
+        await repo.recordMutation(trx, { device_id: deviceId, seq: m.seq, name: m.name, args: m.args, status: 'applied', reason: null });
+      });
+      outcomes.push({ seq: m.seq, status: 'applied', duplicate: false, reason: null });
+    } catch (error) {
+      if (error instanceof Skip) {
+        if (error.kind === 'gap') {
+          gap = { expected: error.expected, got: m.seq };
+          break;
+        }
+        outcomes.push(await recordedOutcome(db, deviceId, m.seq));
+        continue;
+      }
+      const reason = reasonOf(error);
+      if (!reason) throw error; // not a refusal: the server failed; the client retries the same seq later
+      // Refused by validation, permission or state: recorded as rejected, and the queue moves on.
+      const recorded = await db.transaction().execute(async (trx) => {
+        const device = await repo.lockDevice(trx, deviceId);
+        const last = Number(device!.last_applied_seq);
+        if (last !== m.seq - 1) return false;
+        await repo.advanceDevice(trx, deviceId, m.seq);
+        await repo.recordMutation(trx, { device_id: deviceId, seq: m.seq, name: m.name, args: m.args, status: 'rejected', reason });
+        await audit(trx, ctx, { action: 'sync.mutation_rejected', entity: 'devices', entityId: deviceId, details: { seq: m.seq, name: m.name, reason: reason.messageKey } });
+        return true;
+      });
+      outcomes.push(recorded ? { seq: m.seq, status: 'rejected', duplicate: false, reason } : await recordedOutcome(db, deviceId, m.seq));
+    }
+  }
+  const device = await repo.findDevice(db, deviceId);
+  return { lastAppliedSeq: Number(device!.last_applied_seq), outcomes, gap };
+}
+
+// ---- Pull ------------------------------------------------------------------------------------
+
+const CASE_TABLES = (Object.keys(SYNCED_TABLES) as SyncedTable[]).filter(
+  (t) => !['teams', 'users', 'complainants', 'tiering_rules', 'sla_policies', 'asset_rates'].includes(t),
+);
+
+function parseCursor(cursor: string | null) {
+  if (!cursor) return { xact: '0', version: '0' };
+  const [xact, version] = cursor.split(':') as [string, string];
+  return { xact, version };
+}
+
+export async function pull(db: DB, ctx: Ctx, input: PullInput): Promise<PullResult> {
+  deviceOf(ctx, input.deviceId);
+  const scope = scopeOf(ctx.actor);
+  const reset = input.scope !== null && input.scope !== scope;
+  const after = reset ? parseCursor(null) : parseCursor(input.cursor);
+  await repo.touchDevice(db, input.deviceId);
+  // One snapshot for the whole answer: the horizon and the rows read agree.
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      const xmin = await repo.snapshotXmin(trx);
+      const log = await repo.changesAfter(trx, after, xmin, input.limit + 1);
+      const hasMore = log.length > input.limit;
+      const batch = hasMore ? log.slice(0, input.limit) : log;
+
+      const caseIds = [...new Set(batch.map((c) => c.case_id).filter((id): id is string => id !== null))];
+      const scopes = new Map((await repo.caseScopes(trx, caseIds)).map((c) => [c.id, c]));
+      const visible = (caseId: string | null) => caseId === null || (scopes.has(caseId) && canSeeCase(ctx.actor, scopes.get(caseId)!));
+
+      const dropCaseIds = new Set<string>();
+      const newlyVisible = new Set<string>();
+      for (const c of batch) {
+        if (c.table_name !== 'cases' || !c.case_id) continue;
+        const before = { team_id: c.before_team_id, assignee_id: c.before_assignee_id };
+        // A new case has no "before"; an updated one was visible or not under its earlier scope.
+        const wasVisible = c.is_update ? canSeeCase(ctx.actor, before) : null;
+        if (visible(c.case_id)) {
+          if (wasVisible === false) newlyVisible.add(c.case_id);
+        } else if (wasVisible === true) dropCaseIds.add(c.case_id);
+      }
+
+      // Latest state of each changed row the user may see; a deleted row travels as a tombstone.
+      const wanted = new Map<SyncedTable, Set<string>>();
+      for (const c of batch) {
+        if (!visible(c.case_id) || newlyVisible.has(c.case_id ?? '')) continue;
+        const table = c.table_name as SyncedTable;
+        if (!wanted.has(table)) wanted.set(table, new Set());
+        wanted.get(table)!.add(c.row_key);
+      }
+      const changes: RowChange[] = [];
+      for (const [table, keys] of wanted) {
+        const rows = await repo.rowsByKey(trx, table, [...keys]);
+        for (const key of keys) {
+          const row = rows.get(key) ?? null;
+          changes.push({ table, key, row: row && row.deleted_at ? null : row });
+        }
+      }
+      // A case reassigned to the user arrives whole: its history was logged before their cursor.
+      for (const caseId of newlyVisible)
+        for (const table of CASE_TABLES)
+          for (const { key, row } of await repo.caseRows(trx, table, caseId)) changes.push({ table, key, row: row.deleted_at ? null : row });
+
+      const last = batch[batch.length - 1];
+      const cursor = hasMore && last ? `${last.xact_id}:${last.version}` : maxCursor(`${after.xact}:${after.version}`, `${xmin}:0`);
+      return { cursor, hasMore, changes, dropCaseIds: [...dropCaseIds], reset, scope };
+    });
+}
+
+function maxCursor(a: string, b: string): string {
+  const [ax, av] = a.split(':').map(BigInt) as [bigint, bigint];
+  const [bx, bv] = b.split(':').map(BigInt) as [bigint, bigint];
+  return ax > bx || (ax === bx && av >= bv) ? a : b;
+}

@@ -1,0 +1,159 @@
+// The sync protocol between a workstation and the server (see DESIGN.md "Sync").
+// Push: intent mutations with a per-device sequence number, applied once each, in order.
+// Pull: changed rows since a cursor over (transaction id, change version), never skipping a row
+// that commits after a row with a higher version.
+import { z } from 'zod';
+import {
+  addConsultationInput,
+  addNoteInput,
+  answerConsultationInput,
+  classifyInput,
+  logCommunicationInput,
+  proposeRemedyInput,
+  recordSatisfactionInput,
+  setAssessmentInput,
+  transitionInput,
+  withdrawRemedyInput,
+} from '../case-inputs';
+import { text, uuid } from '../schemas';
+
+/** Tables a workstation holds, with the primary-key columns that name a row. */
+export const SYNCED_TABLES = {
+  teams: ['id'],
+  users: ['id'],
+  complainants: ['id'],
+  cases: ['id'],
+  case_amounts: ['id'],
+  case_events: ['id'],
+  notes: ['id'],
+  consultations: ['id'],
+  communications: ['id'],
+  assessments: ['id'],
+  remedies: ['id'],
+  approvals: ['id'],
+  objections: ['id'],
+  escalations: ['id'],
+  exhibits: ['id'],
+  exhibit_records: ['id'],
+  evidence_signals: ['id'],
+  tiering_rules: ['id'],
+  sla_policies: ['tier', 'priority'],
+  asset_rates: ['asset', 'effective_at'],
+} as const satisfies Record<string, readonly string[]>;
+export type SyncedTable = keyof typeof SYNCED_TABLES;
+export const SYNCED_TABLE_NAMES = Object.keys(SYNCED_TABLES) as SyncedTable[];
+
+/** Columns never sent to a workstation, whatever the table. */
+export const WITHHELD_COLUMNS: Partial<Record<SyncedTable, readonly string[]>> = {
+  users: ['password_hash', 'totp_secret', 'totp_enabled_at', 'totp_last_step', 'email'],
+  exhibit_records: ['search_text'],
+};
+
+/** A row's key as one string: the key columns' values joined by '|'. */
+export function rowKey(table: SyncedTable, row: Record<string, unknown>): string {
+  return SYNCED_TABLES[table].map((c) => {
+    const v = row[c];
+    return v instanceof Date ? v.toISOString() : String(v);
+  }).join('|');
+}
+
+// ---- Mutations -------------------------------------------------------------------------------
+
+/**
+ * Field edits a workstation makes offline: last writer (by arrival at the server) wins per field,
+ * and the timeline keeps the value each edit replaced.
+ */
+export const CASE_EDITABLE_FIELDS = ['handler_summary', 'next_action', 'urgent'] as const;
+export const updateCaseFieldsInput = z
+  .strictObject({
+    caseId: uuid,
+    fields: z
+      .strictObject({
+        handler_summary: z.string().max(20_000).optional(),
+        next_action: z.string().max(2_000).optional(),
+        urgent: z.boolean().optional(),
+      })
+      .refine((f) => Object.keys(f).length > 0, 'validation.required'),
+  });
+
+/** Created rows carry the id the workstation gave them, so its optimistic row and the server's are one. */
+const withId = <S extends z.ZodObject>(schema: S) => schema.extend({ id: uuid });
+
+export const MUTATIONS = {
+  addNote: withId(addNoteInput),
+  addConsultation: withId(addConsultationInput),
+  answerConsultation: answerConsultationInput,
+  logCommunication: withId(logCommunicationInput),
+  setAssessment: setAssessmentInput,
+  proposeRemedy: proposeRemedyInput,
+  withdrawRemedy: withdrawRemedyInput,
+  transition: transitionInput,
+  classify: classifyInput,
+  recordSatisfaction: recordSatisfactionInput,
+  updateCaseFields: updateCaseFieldsInput,
+} as const;
+export type MutationName = keyof typeof MUTATIONS;
+export const MUTATION_NAMES = Object.keys(MUTATIONS) as MutationName[];
+export type MutationArgs<N extends MutationName> = z.input<(typeof MUTATIONS)[N]>;
+
+export const mutationEnvelope = z.strictObject({
+  seq: z.int().min(1).max(Number.MAX_SAFE_INTEGER),
+  name: z.enum(MUTATION_NAMES as [MutationName, ...MutationName[]]),
+  /** Validated against MUTATIONS[name] by the server when applied: a bad one is rejected, not refused. */
+  args: z.record(z.string(), z.unknown()),
+  createdAt: z.iso.datetime({ offset: true }),
+});
+export type MutationEnvelope = z.infer<typeof mutationEnvelope>;
+
+export const pushInput = z.strictObject({
+  deviceId: uuid,
+  mutations: z.array(mutationEnvelope).min(1).max(500),
+});
+export type PushInput = z.infer<typeof pushInput>;
+
+export interface MutationOutcome {
+  seq: number;
+  status: 'applied' | 'rejected';
+  /** Set when the same seq had been pushed before: the outcome is the one recorded then. */
+  duplicate: boolean;
+  reason: { messageKey: string; field: string | null; params: Record<string, string | number> } | null;
+}
+
+export interface PushResult {
+  lastAppliedSeq: number;
+  outcomes: MutationOutcome[];
+  /** A mutation skipped ahead of the next expected seq: nothing after it was applied. */
+  gap: { expected: number; got: number } | null;
+}
+
+// ---- Pull ------------------------------------------------------------------------------------
+
+export const pullInput = z.strictObject({
+  deviceId: uuid,
+  /** Null for a first sync. */
+  cursor: z.string().regex(/^[0-9]{1,20}:[0-9]{1,20}$/).nullable(),
+  limit: z.int().min(1).max(20_000).default(5_000),
+  /** Hash of the user's scope (role and teams) the device last synced under. */
+  scope: z.string().max(128).nullable(),
+});
+export type PullInput = z.infer<typeof pullInput>;
+
+export interface RowChange {
+  table: SyncedTable;
+  key: string;
+  /** The row as the server has it now, or null when it was deleted (a tombstone). */
+  row: Record<string, unknown> | null;
+}
+
+export interface PullResult {
+  cursor: string;
+  hasMore: boolean;
+  changes: RowChange[];
+  /** Cases the user may no longer see (reassigned away): the device deletes them and their rows. */
+  dropCaseIds: string[];
+  /** The user's scope changed (role or teams): the device drops everything and pulls from null. */
+  reset: boolean;
+  scope: string;
+}
+
+export const registerDeviceInput = z.strictObject({ name: text(120), platform: z.string().max(64).default('unknown') });
