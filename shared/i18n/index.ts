@@ -10,9 +10,10 @@ import { appMessages } from './app.messages';
 import { vaultMessages } from './vault.messages';
 import { caseMessages } from './case.messages';
 import { evidenceMessages } from './evidence.messages';
+import { desktopMessages } from './desktop.messages';
 import { syncMessages } from './sync.messages';
 
-const SOURCES = [coreMessages, lifecycleMessages, rulesMessages, domainMessages, authMessages, appMessages, vaultMessages, caseMessages, evidenceMessages, syncMessages];
+const SOURCES = [coreMessages, lifecycleMessages, rulesMessages, domainMessages, authMessages, appMessages, vaultMessages, caseMessages, evidenceMessages, syncMessages, desktopMessages];
 
 export const messages: Record<Language, Record<string, string>> = {
   en: Object.assign({}, ...SOURCES.map((s) => s.en)),
