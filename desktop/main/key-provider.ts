@@ -18,16 +18,9 @@ export class FileKeyProvider implements KeyProvider {
     this.file = path.join(dataDir, 'data.key');
   }
   dataKey(): Buffer {
-    try {
-      const key = Buffer.from(fs.readFileSync(this.file, 'utf8').trim(), 'base64');
-      if (key.length === 32) return key;
-    } catch {
-      /* first use */
-    }
-    const key = randomBytes(32);
-    fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    fs.writeFileSync(this.file, key.toString('base64'), { mode: 0o600 });
-    return key;
+    const stored = readIfExists(this.file);
+    if (stored) return checked(Buffer.from(stored.toString('utf8').trim(), 'base64'), this.file);
+    return createKey(this.file, (key) => Buffer.from(key.toString('base64')), (bytes) => Buffer.from(bytes.toString('utf8').trim(), 'base64'));
   }
   destroy(): void {
     fs.rmSync(this.file, { force: true });
@@ -51,17 +44,57 @@ export class SafeStorageKeyProvider implements KeyProvider {
   }
   dataKey(): Buffer {
     if (!this.safeStorage.isEncryptionAvailable()) throw new Error('safeStorage is not available on this system');
-    try {
-      const key = Buffer.from(this.safeStorage.decryptString(fs.readFileSync(this.file)), 'base64');
-      if (key.length === 32) return key;
-    } catch {
-      /* first use */
-    }
-    const key = randomBytes(32);
-    fs.writeFileSync(this.file, this.safeStorage.encryptString(key.toString('base64')), { mode: 0o600 });
-    return key;
+    const unseal = (sealed: Buffer) => Buffer.from(this.safeStorage.decryptString(sealed), 'base64');
+    const stored = readIfExists(this.file);
+    if (stored) return checked(unseal(stored), this.file);
+    return createKey(this.file, (key) => this.safeStorage.encryptString(key.toString('base64')), unseal);
   }
   destroy(): void {
     fs.rmSync(this.file, { force: true });
   }
+}
+
+/** The key file's bytes, or null when there is none yet. */
+function readIfExists(file: string): Buffer | null {
+  try {
+    const bytes = fs.readFileSync(file);
+    if (bytes.length > 0) return bytes;
+    // Empty: a first use cut short between creating the file and writing it. That key was never
+    // handed out (it is only after the fsync), so nothing was sealed with it: start again.
+    fs.rmSync(file, { force: true });
+    return null;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/**
+ * A key file that is there but cannot be read as a key is an error, never a reason to make a new
+ * key: that would silently and for good lose what the old one sealed (the device token, cached
+ * evidence), where the problem may be passing (a locked keychain) or repairable.
+ */
+function checked(key: Buffer, file: string): Buffer {
+  if (key.length !== 32) throw new Error(`The data key in ${file} is damaged (expected 32 bytes, found ${key.length})`);
+  return key;
+}
+
+/** First use: a new random key, written only if no other writer got there first (then theirs is used). */
+function createKey(file: string, seal: (key: Buffer) => Buffer, unseal: (bytes: Buffer) => Buffer): Buffer {
+  const key = randomBytes(32);
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return checked(unseal(fs.readFileSync(file)), file);
+  }
+  try {
+    fs.writeSync(fd, seal(key));
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return key;
 }

@@ -143,8 +143,20 @@ export class SyncEngine {
 
   /** After a crash the local database may lag the journal (it does not fsync): catch it up. */
   private async reconcileWithJournal(): Promise<void> {
-    for (const entry of this.journal.pending()) await this.applyPending(entry);
-    await rebaseOptimistic(this.store.db, this.previewContext());
+    const pending = this.journal.pending();
+    // One read of the outbox rather than one per journaled mutation: opening stays quick however
+    // much work is unsynced; only what the crash lost from the local database is applied again.
+    const outbox = pending.length ? await this.store.db.selectFrom('outbox').select(['seq', 'status']).where('seq', '>=', pending[0]!.seq).execute() : [];
+    const known = new Map(outbox.map((r) => [Number(r.seq), r.status]));
+    for (const entry of pending) if (!known.has(entry.seq)) await this.applyPending(entry);
+    // A crash between recording the server's outcome locally and in the journal: the journal
+    // catches up, or it would list the mutation as unsynced for good.
+    for (const outcome of ['applied', 'rejected'] as const) {
+      const settled = pending.filter((e) => known.get(e.seq) === outcome).map((e) => e.seq);
+      if (settled.length) this.journal.markDone(settled, outcome);
+    }
+    // No rebase here: an outbox row and its preview commit together, so what survived is whole, and
+    // previews of confirmed mutations must stay until a pull brings the server's rows.
   }
 
   private previewContext() {
@@ -269,6 +281,9 @@ export class SyncEngine {
     this.journal.destroy();
     await wipeLocalStore(this.dataDir);
     fs.rmSync(path.join(this.dataDir, 'evidence'), { recursive: true, force: true });
+    // The device's own credential and the offline password verifier go too, and the data key,
+    // so nothing sealed with it can be read again.
+    for (const f of ['device.json', 'data.key', 'data.key.sealed']) fs.rmSync(path.join(this.dataDir, f), { force: true });
     fs.writeFileSync(path.join(this.dataDir, 'revoked.json'), JSON.stringify({ at: new Date().toISOString(), reason }), { mode: 0o600 });
   }
 

@@ -74,11 +74,18 @@ function keyExpression(table: SyncedTable) {
   return sql.join(cols.map((c) => sql`${sql.ref(c)}::text`), sql` || '|' || `);
 }
 
+/** Tables keyed by a uuid are matched on it directly, so the primary-key index serves the lookup. */
+const TEXT_KEYED: readonly SyncedTable[] = ['tiering_rules', 'sla_policies', 'asset_rates'];
+function keyMatch(table: SyncedTable, keys: string[]) {
+  if (TEXT_KEYED.includes(table)) return sql`${keyExpression(table)} = any(${keys}::text[])`;
+  return sql`id = any(${keys}::uuid[])`;
+}
+
 /** Current rows of one table by key, without the columns a workstation never receives. */
 export async function rowsByKey(trx: DB, table: SyncedTable, keys: string[]) {
   if (keys.length === 0) return new Map<string, Record<string, unknown>>();
   const r = await sql<Record<string, unknown> & { __key: string }>`
-    select ${keyExpression(table)} as __key, t.* from ${sql.table(table)} t where ${keyExpression(table)} = any(${keys}::text[])`.execute(trx);
+    select ${keyExpression(table)} as __key, t.* from ${sql.table(table)} t where ${keyMatch(table, keys)}`.execute(trx);
   const withheld = WITHHELD_COLUMNS[table] ?? [];
   const out = new Map<string, Record<string, unknown>>();
   for (const row of r.rows) {
@@ -104,3 +111,9 @@ export async function caseRows(trx: DB, table: SyncedTable, caseId: string) {
 
 export const caseScopes = (trx: DB, ids: string[]) =>
   ids.length === 0 ? Promise.resolve([]) : trx.selectFrom('cases').select(['id', 'team_id', 'assignee_id']).where('id', 'in', ids).execute();
+
+/** The cases of some complainants, with what decides who sees them (a complainant is seen through a case). */
+export const complainantCaseScopes = (trx: DB, complainantIds: string[]) =>
+  complainantIds.length === 0
+    ? Promise.resolve([])
+    : trx.selectFrom('cases').select(['complainant_id', 'team_id', 'assignee_id']).where('complainant_id', 'in', complainantIds).execute();

@@ -139,8 +139,16 @@ class Skip extends Error {
 }
 
 function reasonOf(error: unknown) {
-  if (error instanceof AppError) return { messageKey: error.messageKey, field: error.field ?? null, params: error.options.params ?? {} };
+  const app = error instanceof AppError ? error : duplicateRow(error);
+  if (app) return { messageKey: app.messageKey, field: app.field ?? null, params: app.options.params ?? {} };
   return null;
+}
+
+/** A created row whose client-chosen id is taken never applies: a refusal, or its seq would block the queue for good. */
+function duplicateRow(error: unknown): AppError | null {
+  const e = error as { code?: unknown; constraint?: unknown } | null;
+  if (e?.code !== '23505') return null;
+  return new AppError('conflict', 'error.duplicate', { field: typeof e.constraint === 'string' && e.constraint.endsWith('_pkey') ? 'id' : undefined });
 }
 
 async function recordedOutcome(db: DB, deviceId: string, seq: number): Promise<MutationOutcome> {
@@ -242,10 +250,17 @@ export async function pull(db: DB, ctx: Ctx, input: PullInput): Promise<PullResu
         } else if (wasVisible === true) dropCaseIds.add(c.case_id);
       }
 
+      // A complainant is seen through a case: only those with a case the user may see travel.
+      const complainantKeys = [...new Set(batch.filter((c) => c.table_name === 'complainants').map((c) => c.row_key))];
+      const seenComplainants = new Set(
+        (await repo.complainantCaseScopes(trx, complainantKeys)).filter((s) => canSeeCase(ctx.actor, s)).map((s) => s.complainant_id),
+      );
+      const visibleChange = (c: (typeof batch)[number]) => (c.table_name === 'complainants' ? seenComplainants.has(c.row_key) : visible(c.case_id));
+
       // Latest state of each changed row the user may see; a deleted row travels as a tombstone.
       const wanted = new Map<SyncedTable, Set<string>>();
       for (const c of batch) {
-        if (!visible(c.case_id) || newlyVisible.has(c.case_id ?? '')) continue;
+        if (!visibleChange(c) || newlyVisible.has(c.case_id ?? '')) continue;
         const table = c.table_name as SyncedTable;
         if (!wanted.has(table)) wanted.set(table, new Set());
         wanted.get(table)!.add(c.row_key);
@@ -262,6 +277,14 @@ export async function pull(db: DB, ctx: Ctx, input: PullInput): Promise<PullResu
       for (const caseId of newlyVisible)
         for (const table of CASE_TABLES)
           for (const { key, row } of await repo.caseRows(trx, table, caseId)) changes.push({ table, key, row: row.deleted_at ? null : row });
+
+      // ... and with its complainant, logged while the case was out of sight. (A new case needs no
+      // such help: intake writes its complainant row in the same transaction.)
+      const sentComplainants = new Set(changes.filter((c) => c.table === 'complainants').map((c) => c.key));
+      const missing = new Set<string>();
+      for (const c of changes)
+        if (c.table === 'cases' && c.row && newlyVisible.has(c.key) && !sentComplainants.has(String(c.row.complainant_id))) missing.add(String(c.row.complainant_id));
+      for (const [key, row] of await repo.rowsByKey(trx, 'complainants', [...missing])) changes.push({ table: 'complainants', key, row: row.deleted_at ? null : row });
 
       const last = batch[batch.length - 1];
       const cursor = hasMore && last ? `${last.xact_id}:${last.version}` : maxCursor(`${after.xact}:${after.version}`, `${xmin}:0`);
