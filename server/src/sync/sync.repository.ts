@@ -61,7 +61,8 @@ export async function changesAfter(trx: DB, after: { xact: string; version: stri
     select xact_id::text, version, table_name, row_key, case_id, before_team_id, before_assignee_id, deleted, is_update
     from change_log
     where (xact_id, version) > (${after.xact}::xid8, ${after.version}::bigint) and xact_id < ${xmin}::xid8
-    order by xact_id, version
+    -- Qualified: a bare "xact_id" here names the text output column, and '10000' sorts before '999'.
+    order by change_log.xact_id, change_log.version
     limit ${limit}`.execute(trx);
   return r.rows;
 }
