@@ -18,7 +18,10 @@ import {
 } from '../../shared/sync/protocol';
 import { openLocalStore, wipeLocalStore, LocalStoreDamagedError, type LocalStore } from './store/local-db';
 import { applyPull } from './store/apply-changes';
-import { enqueueLocalMutation, rebaseOptimistic } from './store/optimistic';
+import { applyLocalMutation, enqueueLocalMutation, revertOptimistic } from './store/optimistic';
+import { getMeta, setMeta } from './store/meta';
+import type { LocalDatabase } from './store/local-schema';
+import { sql, type Kysely } from 'kysely';
 import type { Role } from '../../shared/domain';
 import { Journal } from './journal';
 import { lockDataDir } from './lock';
@@ -57,6 +60,16 @@ export interface Rejection {
 }
 
 export type EngineStatus = 'ready' | 'revoked';
+
+/** Meta key: seq → horizon of confirmed mutations whose rows no pull has brought yet. */
+const AWAITING_ROWS = 'awaitingRows';
+
+async function awaitRows(trx: Kysely<LocalDatabase>, seq: number, horizon: string): Promise<void> {
+  const entry = JSON.stringify({ [seq]: horizon });
+  await sql`
+    insert into meta (key, value) values (${AWAITING_ROWS}, ${entry}::jsonb)
+    on conflict (key) do update set value = coalesce(meta.value, '{}'::jsonb) || excluded.value`.execute(trx);
+}
 
 const PUSH_BATCH = 200;
 const PULL_LIMIT = 5000;
@@ -184,6 +197,8 @@ export class SyncEngine {
         if (!m) continue;
         await this.store.db.transaction().execute(async (trx) => {
           await trx.updateTable('outbox').set({ status: outcome.status }).where('seq', '=', outcome.seq).execute();
+          // Its preview stays until a pull cursor passes the server's horizon (see pull()).
+          if (outcome.status === 'applied' && result.horizon) await awaitRows(trx, outcome.seq, result.horizon);
           if (outcome.status === 'rejected') {
             const reason = outcome.reason ?? { messageKey: 'error.internal', field: null, params: {} };
             await trx
@@ -224,8 +239,40 @@ export class SyncEngine {
       if (!result.hasMore) break;
     }
     // The server's rows replaced the optimistic ones: put what is still unconfirmed back on top.
-    await rebaseOptimistic(this.store.db, this.previewContext());
+    await this.rebase();
     return { changes, dropped, reset };
+  }
+
+  /**
+   * Undoes every preview and replays, in seq order, the mutations still unconfirmed and the
+   * confirmed ones whose rows the pulls have not brought yet: a pull does not pass a transaction
+   * older than theirs that still runs on the server, and until the cursor reaches the horizon the
+   * server gave with their confirmation, their preview is all the user would see of them.
+   */
+  private async rebase(): Promise<void> {
+    // One transaction, reads included: a push recording outcomes meanwhile lands before or after it.
+    await this.store.db.transaction().execute(async (trx) => {
+      const cursor = await getMeta<string>(trx, 'cursor');
+      const reached = cursor ? BigInt(cursor.split(':')[0]!) : 0n;
+      const awaiting = Object.entries((await getMeta<Record<string, string>>(trx, AWAITING_ROWS)) ?? {}).filter(([, horizon]) => BigInt(horizon) > reached);
+      await setMeta(trx, AWAITING_ROWS, Object.fromEntries(awaiting));
+      await revertOptimistic(trx);
+      const seqs = awaiting.map(([seq]) => Number(seq));
+      const replay = await trx
+        .selectFrom('outbox')
+        .selectAll()
+        .where((eb) => eb.or([eb('status', 'in', ['pending', 'sent']), ...(seqs.length ? [eb('seq', 'in', seqs)] : [])]))
+        .orderBy('seq')
+        .execute();
+      for (const m of replay) {
+        try {
+          await applyLocalMutation(trx, m.name, m.args, { ...this.previewContext(), seq: m.seq, now: m.created_at });
+        } catch (error) {
+          // An invalid mutation shows nothing; the server rejects it and the user sees why.
+          if (!(error instanceof AppError)) throw error;
+        }
+      }
+    });
   }
 
   async sync(): Promise<{ pushed: { applied: number; rejected: number }; pulled: { changes: number; dropped: number; reset: boolean } }> {

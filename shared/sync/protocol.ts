@@ -124,6 +124,13 @@ export interface PushResult {
   outcomes: MutationOutcome[];
   /** A mutation skipped ahead of the next expected seq: nothing after it was applied. */
   gap: { expected: number; got: number } | null;
+  /**
+   * A transaction id (decimal): once a pull cursor's transaction part is at or past it, every row
+   * the mutations reported applied here wrote has been pulled. Until then a pull may not bring
+   * them yet (a transaction older than theirs still runs on the server), and the workstation keeps
+   * showing their previews. Absent from servers that predate it.
+   */
+  horizon?: string;
 }
 
 // ---- Pull ------------------------------------------------------------------------------------

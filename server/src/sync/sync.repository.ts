@@ -50,6 +50,18 @@ export async function revokeDevice(trx: DB, id: string, by: string, reason: stri
   await trx.updateTable('sessions').set({ revoked_at: now }).where('device_id', '=', id).where('revoked_at', 'is', null).execute();
 }
 
+/** The id of the transaction this runs in (assigned now if it had none). */
+export async function currentXact(trx: DB): Promise<string> {
+  const r = await sql<{ xact: string }>`select pg_current_xact_id()::text as xact`.execute(trx);
+  return r.rows[0]!.xact;
+}
+
+/** The first transaction id not yet assigned: every transaction below it has begun (and may still run). */
+export async function snapshotXmax(db: DB): Promise<string> {
+  const r = await sql<{ xmax: string }>`select pg_snapshot_xmax(pg_current_snapshot())::text as xmax`.execute(db);
+  return r.rows[0]!.xmax;
+}
+
 /** The oldest transaction still running: every change below it has committed (or never will). */
 export async function snapshotXmin(trx: DB): Promise<string> {
   const r = await sql<{ xmin: string }>`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`.execute(trx);

@@ -165,10 +165,13 @@ export async function push(db: DB, ctx: Ctx, input: PushInput): Promise<PushResu
   const deviceId = deviceOf(ctx, input.deviceId);
   const outcomes: MutationOutcome[] = [];
   let gap: PushResult['gap'] = null;
+  // Where a pull cursor must get to for the rows of every applied mutation here to have travelled.
+  let horizon = 0n;
+  const reach = (xact: bigint) => void (horizon = xact > horizon ? xact : horizon);
   for (const m of [...input.mutations].sort((a, b) => a.seq - b.seq)) {
     try {
       // The mutation and the device's sequence number commit together, or neither does.
-      await db.transaction().execute(async (trx) => {
+      const xact = await db.transaction().execute(async (trx) => {
         const device = await repo.lockDevice(trx, deviceId);
         const last = Number(device!.last_applied_seq);
         if (m.seq <= last) throw new Skip('duplicate', last + 1);
@@ -176,7 +179,9 @@ export async function push(db: DB, ctx: Ctx, input: PushInput): Promise<PushResu
         await applyMutation(trx, ctx, m);
         await repo.advanceDevice(trx, deviceId, m.seq);
         await repo.recordMutation(trx, { device_id: deviceId, seq: m.seq, name: m.name, args: m.args, status: 'applied', reason: null });
+        return repo.currentXact(trx);
       });
+      reach(BigInt(xact) + 1n);
       outcomes.push({ seq: m.seq, status: 'applied', duplicate: false, reason: null });
     } catch (error) {
       if (error instanceof Skip) {
@@ -184,7 +189,10 @@ export async function push(db: DB, ctx: Ctx, input: PushInput): Promise<PushResu
           gap = { expected: error.expected, got: m.seq };
           break;
         }
-        outcomes.push(await recordedOutcome(db, deviceId, m.seq));
+        const recorded = await recordedOutcome(db, deviceId, m.seq);
+        // Applied by an earlier push, in a transaction that has ended: below the first id not yet given out.
+        if (recorded.status === 'applied') reach(BigInt(await repo.snapshotXmax(db)));
+        outcomes.push(recorded);
         continue;
       }
       const reason = reasonOf(error);
@@ -199,11 +207,17 @@ export async function push(db: DB, ctx: Ctx, input: PushInput): Promise<PushResu
         await audit(trx, ctx, { action: 'sync.mutation_rejected', entity: 'devices', entityId: deviceId, details: { seq: m.seq, name: m.name, reason: reason.messageKey } });
         return true;
       });
-      outcomes.push(recorded ? { seq: m.seq, status: 'rejected', duplicate: false, reason } : await recordedOutcome(db, deviceId, m.seq));
+      if (recorded) outcomes.push({ seq: m.seq, status: 'rejected', duplicate: false, reason });
+      else {
+        // A concurrent push of the same seq settled it first.
+        const other = await recordedOutcome(db, deviceId, m.seq);
+        if (other.status === 'applied') reach(BigInt(await repo.snapshotXmax(db)));
+        outcomes.push(other);
+      }
     }
   }
   const device = await repo.findDevice(db, deviceId);
-  return { lastAppliedSeq: Number(device!.last_applied_seq), outcomes, gap };
+  return { lastAppliedSeq: Number(device!.last_applied_seq), outcomes, gap, ...(horizon > 0n ? { horizon: String(horizon) } : {}) };
 }
 
 // ---- Pull ------------------------------------------------------------------------------------
