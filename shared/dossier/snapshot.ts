@@ -6,6 +6,9 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { Money } from '../money';
+import { applySpans, scrubDeep, scrubValues } from '../redaction';
+
+export { applySpans, scrubValues } from '../redaction';
 import type { Language, Role } from '../domain';
 
 export const DOSSIER_FORMAT = 1;
@@ -255,24 +258,6 @@ export function dossierId(snapshot: DossierSnapshot): string {
   return `DOS-${h.slice(0, 4)}-${h.slice(4, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}`;
 }
 
-// ---- Redaction for external recipients ----------------------------------------------------------
-
-const REDACTED = '█';
-
-/** Replaces each span (character offsets) with blocks of the same length. */
-export function applySpans(text: string, spans: readonly { start: number; end: number }[]): string {
-  const chars = [...text];
-  for (const s of spans) for (let i = Math.max(0, s.start); i < Math.min(chars.length, s.end); i++) chars[i] = REDACTED;
-  return chars.join('');
-}
-
-/** Cuts every occurrence of the given values (PII) from free text. */
-export function scrubValues(text: string, values: readonly string[]): string {
-  let out = text;
-  for (const v of [...values].filter((x) => x.length >= 3).sort((a, b) => b.length - a.length)) out = out.split(v).join(REDACTED.repeat([...v].length));
-  return out;
-}
-
 // ---- The builder --------------------------------------------------------------------------------
 
 /** Timeline event types an external recipient sees; internal deliberations (notes, consultations, approvals) are left out. */
@@ -331,7 +316,7 @@ export function buildDossierSnapshot(rows: DossierSourceRows, recipient: Dossier
         deviceId: external ? null : strOrNull(e.device_id),
         parseStatus: str(e.parse_status),
         parseError: objOrNull(e.parse_error),
-        metadata: external ? (JSON.parse(scrub(JSON.stringify(metadata))) as Record<string, unknown>) : metadata,
+        metadata: external ? (scrubDeep(metadata, scrub) as Record<string, unknown>) : metadata,
         records,
       };
     })
@@ -399,7 +384,7 @@ export function buildDossierSnapshot(rows: DossierSourceRows, recipient: Dossier
 
   const timeline = live(rows.case_events)
     .filter((e) => !external || EXTERNAL_EVENT_TYPES.includes(str(e.type)))
-    .map((e) => ({ at: iso(e.at), type: str(e.type), actor: external ? null : personOrNull(e.actor_id), payload: external ? (JSON.parse(scrub(JSON.stringify(obj(e.payload)))) as Record<string, unknown>) : obj(e.payload), id: str(e.id) }))
+    .map((e) => ({ at: iso(e.at), type: str(e.type), actor: external ? null : personOrNull(e.actor_id), payload: external ? (scrubDeep(obj(e.payload), scrub) as Record<string, unknown>) : obj(e.payload), id: str(e.id) }))
     .sort(byAt((e) => e.at, (e) => e.id))
     .map(({ id: _id, ...e }) => e);
 

@@ -10,6 +10,7 @@ import { auditEntriesForEntity } from '../audit/audit.repository';
 import { AppError, badInput } from '../../../shared/errors';
 import { toSafeCsv } from '../../../shared/evidence/formula';
 import { Money } from '../../../shared/money';
+import { applySpans, scrubDeep, scrubValues } from '../../../shared/redaction';
 import { complainantPii, caseAmounts } from '../repositories/cases.repository';
 import * as repo from '../repositories/evidence.repository';
 import { visibleCase, lockedVisibleCase } from '../services/cases.service';
@@ -134,34 +135,6 @@ export async function redactSpan(db: DB, ctx: Ctx, input: { exhibitId: string; r
   });
 }
 
-export const REDACTED = '█';
-
-/** Replaces the spans [start, end) (in characters) of `text` with a mark of the same length. */
-export function applySpans(text: string, spans: { start: number; end: number }[]): string {
-  const chars = [...text];
-  for (const s of spans) for (let i = s.start; i < Math.min(s.end, chars.length); i++) chars[i] = REDACTED;
-  return chars.join('');
-}
-
-/** Every occurrence of the complainant's known PII values, wherever it appears in free text. */
-export function scrubValues(text: string, values: string[]): string {
-  let out = text;
-  for (const v of values) if (v.length >= 3) out = out.split(v).join(REDACTED.repeat([...v].length));
-  return out;
-}
-
-/** Every string in a JSON value passed through `scrub`. */
-function scrubDeep(value: unknown, scrub: (t: string) => string): unknown {
-  if (typeof value === 'string') return scrub(value);
-  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, scrub));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, scrub)]));
-  return value;
-}
-
-/**
- * An exhibit's metadata for an external recipient. Parse warnings quote cells as written (a
- * formula cell may hold an email, a warning may quote a span that was redacted): they stay inside.
- */
 function sharedMetadata(metadata: unknown, scrub: (t: string) => string): unknown {
   if (!metadata || typeof metadata !== 'object' || Array.isArray(metadata)) return {};
   const { warnings: _internal, ...rest } = metadata as Record<string, unknown>;
