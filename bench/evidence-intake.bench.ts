@@ -29,9 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { startEmbeddedPostgres, type PostgresHandle } from '../server/src/db/postgres';
-import { createDb, migrateToLatest, type DB } from '../server/src/db/database';
-import { seedDefaultRules } from '../server/src/services/rules.service';
+import type { DB } from '../server/src/db/database';
 import { buildApp } from '../server/src/http/app';
 import { loadConfig } from '../server/src/config';
 import { hashPassword } from '../server/src/auth/password';
@@ -43,6 +41,7 @@ import { FsBlobStore } from '../server/src/evidence/fs-blob-store';
 import { evidenceDeps } from '../server/src/evidence/store-from-config';
 import { MAX_PARSE_BYTES } from '../server/src/evidence/evidence-deps';
 import { runJob, REQUEST_TIMEOUT_MS, type Job, type Outcome } from './lib/intake-client';
+import { benchWorkspace } from './lib/workspace';
 
 const CLIENT = fileURLToPath(new URL('./lib/intake-client.ts', import.meta.url));
 
@@ -221,7 +220,6 @@ async function generateFile(file: string): Promise<Generated> {
 // Environment: Postgres, schema, app, user, session, cases.
 
 interface Env {
-  pg: PostgresHandle;
   db: DB;
   app: FastifyInstance;
   url: string;
@@ -341,55 +339,21 @@ async function checkStored(env: Env, exhibitId: string, sha256: string) {
 
 async function main(): Promise<number> {
   const rss = new RssSampler();
-  // Postgres runs as the `postgres` user when we are root: its directory is a temp dir of its own
-  // (chowned to that user); everything else lives in a second one.
-  const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'arbitra-bench-pg-'));
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'arbitra-bench-evidence-'));
-  fs.chmodSync(pgDir, 0o700);
+  let env: Partial<Env> = {};
+  const { workDir, startPostgres, cleanup } = benchWorkspace({
+    name: 'evidence',
+    log,
+    close: async (step) => {
+      rss.stop();
+      if (env.app) await step('close app', () => env.app!.close());
+    },
+  });
   const dataDir = path.join(workDir, 'data');
   const file = path.join(workDir, `evidence-${FILE_MIB}MiB.csv`);
-  let env: Partial<Env> = {};
-  let cleaned: Promise<void> | null = null;
-  const cleanup = () =>
-    (cleaned ??= (async () => {
-      rss.stop();
-      const step = async (what: string, fn: () => unknown) => {
-        try {
-          await fn();
-        } catch (error) {
-          log(`cleanup: ${what}: ${(error as Error).message}`);
-        }
-      };
-      if (env.app) await step('close app', () => env.app!.close());
-      if (env.db) await step('close pool', () => env.db!.destroy());
-      if (env.pg) await step('stop postgres', () => env.pg!.stop());
-      await step('remove work dir', () => fs.rmSync(workDir, { recursive: true, force: true }));
-      await step('remove postgres dir', () => fs.rmSync(pgDir, { recursive: true, force: true }));
-    })());
-  const onSignal = (signal: NodeJS.Signals) => {
-    log(`${signal}: cleaning up`);
-    void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  // Last resort, whoever calls process.exit (async-exit-hook does on signals once Postgres stopped).
-  process.once('exit', () => {
-    for (const dir of [workDir, pgDir]) {
-      try {
-        fs.rmSync(dir, { recursive: true, force: true });
-      } catch {
-        /* nothing more to do */
-      }
-    }
-  });
 
   try {
     // --- environment
-    log('starting embedded PostgreSQL');
-    env.pg = await startEmbeddedPostgres(pgDir);
-    env.db = createDb(env.pg.connectionString);
-    await migrateToLatest(env.db);
-    await seedDefaultRules(env.db);
+    env.db = (await startPostgres()).db;
     const team = await env.db.insertInto('teams').values({ name: 'Bench team' }).returning('id').executeTakeFirstOrThrow();
     env.teamId = team.id;
     const user = await env.db

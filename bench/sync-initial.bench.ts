@@ -27,9 +27,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
-import { startEmbeddedPostgres, type PostgresHandle } from '../server/src/db/postgres';
-import { createDb, migrateToLatest, type DB } from '../server/src/db/database';
-import { seedDefaultRules } from '../server/src/services/rules.service';
+import type { DB } from '../server/src/db/database';
 import { buildApp } from '../server/src/http/app';
 import { loadConfig } from '../server/src/config';
 import { hashPassword } from '../server/src/auth/password';
@@ -39,6 +37,7 @@ import { FileKeyProvider } from '../desktop/main/key-provider';
 import { SyncEngine, type SyncTransport } from '../desktop/main/sync-engine';
 import type { PullInput, PullResult, PushInput, PushResult } from '../shared/sync/protocol';
 import type { Role } from '../shared/domain';
+import { benchWorkspace } from './lib/workspace';
 
 const CASES = Number(process.env.BENCH_SYNC_CASES ?? 10_000);
 if (!Number.isInteger(CASES) || CASES < 100 || CASES > 1_000_000) throw new Error('BENCH_SYNC_CASES: an integer between 100 and 1,000,000');
@@ -113,8 +112,6 @@ class TimedTransport implements SyncTransport {
 }
 
 interface Env {
-  pg: PostgresHandle;
-  db: DB;
   app: FastifyInstance;
   engine: SyncEngine;
 }
@@ -222,54 +219,22 @@ function dirBytes(dir: string): number {
 
 async function main(): Promise<number> {
   const rss = new RssSampler();
-  const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'arbitra-bench-pg-'));
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'arbitra-bench-sync-'));
-  fs.chmodSync(pgDir, 0o700);
-  const serverDataDir = path.join(workDir, 'server');
-  const workstationDir = path.join(workDir, 'workstation');
   const env: Partial<Env> = {};
-  let cleaned: Promise<void> | null = null;
-  const cleanup = () =>
-    (cleaned ??= (async () => {
+  const { workDir, startPostgres, cleanup } = benchWorkspace({
+    name: 'sync',
+    log,
+    close: async (step) => {
       rss.stop();
-      const step = async (what: string, fn: () => unknown) => {
-        try {
-          await fn();
-        } catch (error) {
-          log(`cleanup: ${what}: ${(error as Error).message}`);
-        }
-      };
       if (env.engine) await step('close engine', () => env.engine!.close());
       if (env.app) await step('close app', () => env.app!.close());
-      if (env.db) await step('close pool', () => env.db!.destroy());
-      if (env.pg) await step('stop postgres', () => env.pg!.stop());
-      await step('remove work dir', () => fs.rmSync(workDir, { recursive: true, force: true }));
-      await step('remove postgres dir', () => fs.rmSync(pgDir, { recursive: true, force: true }));
-    })());
-  const onSignal = (signal: NodeJS.Signals) => {
-    log(`${signal}: cleaning up`);
-    void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  process.once('exit', () => {
-    for (const dir of [workDir, pgDir]) {
-      try {
-        fs.rmSync(dir, { recursive: true, force: true });
-      } catch {
-        /* nothing more to do */
-      }
-    }
+    },
   });
+  const serverDataDir = path.join(workDir, 'server');
+  const workstationDir = path.join(workDir, 'workstation');
 
   try {
     // --- the server and its data
-    log('starting embedded PostgreSQL');
-    env.pg = await startEmbeddedPostgres(pgDir);
-    env.db = createDb(env.pg.connectionString);
-    const db = env.db;
-    await migrateToLatest(db);
-    await seedDefaultRules(db);
+    const { db } = await startPostgres();
     const team = await db.insertInto('teams').values({ name: 'Trade disputes' }).returning('id').executeTakeFirstOrThrow();
     const passwordHash = await hashPassword(PASSWORD);
     const addUser = async (email: string, name: string) => {

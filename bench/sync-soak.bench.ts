@@ -18,14 +18,10 @@
 //   BENCH_SOAK_BASE=<seed>     first seed (random by default, printed)
 //   BENCH_SOAK_MINUTES=50      stop starting schedules after this long (the bench runner allows 60)
 //   ARBITRA_FAULT_SEED=<seed>  replay one schedule (on a fresh server and fleet)
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { randomInt } from 'node:crypto';
-import { startEmbeddedPostgres, type PostgresHandle } from '../server/src/db/postgres';
-import { createDb, migrateToLatest, type DB } from '../server/src/db/database';
-import { seedDefaultRules } from '../server/src/services/rules.service';
 import { Fleet, HarnessServer, describeFailure, type ScheduleResult } from '../test/desktop/sync-harness';
+import { benchWorkspace } from './lib/workspace';
 
 const REPLAY = process.env.ARBITRA_FAULT_SEED;
 const SCHEDULES = REPLAY ? 1 : Number(process.env.BENCH_SOAK_SCHEDULES ?? 2000);
@@ -41,55 +37,23 @@ const log = (m: string) => process.stderr.write(`[sync-soak] ${m}\n`);
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
 
 async function main(): Promise<number> {
-  const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'arbitra-bench-pg-'));
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'arbitra-bench-soak-'));
-  fs.chmodSync(pgDir, 0o700);
-  const env: { pg?: PostgresHandle; db?: DB; server?: HarnessServer; fleet?: Fleet } = {};
-  let cleaned: Promise<void> | null = null;
-  const cleanup = () =>
-    (cleaned ??= (async () => {
-      const step = async (what: string, fn: () => unknown) => {
-        try {
-          await fn();
-        } catch (error) {
-          log(`cleanup: ${what}: ${(error as Error).message}`);
-        }
-      };
+  const env: { server?: HarnessServer; fleet?: Fleet } = {};
+  const { workDir, startPostgres, cleanup } = benchWorkspace({
+    name: 'soak',
+    log,
+    close: async (step) => {
       if (env.fleet) await step('close workstations', () => env.fleet!.close());
       if (env.server) await step('close server', () => env.server!.close());
-      if (env.db) await step('close pool', () => env.db!.destroy());
-      if (env.pg) await step('stop postgres', () => env.pg!.stop());
-      await step('remove work dir', () => fs.rmSync(workDir, { recursive: true, force: true }));
-      await step('remove postgres dir', () => fs.rmSync(pgDir, { recursive: true, force: true }));
-    })());
-  const onSignal = (signal: NodeJS.Signals) => {
-    log(`${signal}: cleaning up`);
-    void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  process.once('exit', () => {
-    for (const dir of [workDir, pgDir]) {
-      try {
-        fs.rmSync(dir, { recursive: true, force: true });
-      } catch {
-        /* nothing more to do */
-      }
-    }
+    },
   });
 
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 500);
   sampler.unref();
   try {
-    log('starting embedded PostgreSQL');
-    env.pg = await startEmbeddedPostgres(pgDir);
-    env.db = createDb(env.pg.connectionString);
-    await migrateToLatest(env.db);
-    await seedDefaultRules(env.db);
-    const db = env.db;
+    const { pg, db } = await startPostgres();
     // The pool and Postgres are the bench's to close (cleanup), not the harness's.
-    env.server = await HarnessServer.start({ db, url: env.pg.connectionString, drop: async () => undefined });
+    env.server = await HarnessServer.start({ db, url: pg.connectionString, drop: async () => undefined });
     let fleetNo = 0;
     const newFleet = async () => {
       await env.fleet?.close();

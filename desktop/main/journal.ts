@@ -4,8 +4,11 @@
 // write is acknowledged, and it then survives kill -9 and power loss. The local database can be
 // rebuilt from the server plus `pending()` replayed.
 //
-// Lines: a mutation {"t":"m",seq,name,args,createdAt}; its outcome {"t":"o",seq,outcome}; after a
-// compaction a header {"t":"h",maxSeq} first, so seq numbers never repeat. A crash mid-append
+// Lines: a mutation {"t":"m",seq,name,args,createdAt}; its outcome {"t":"o",seq,outcome}; a
+// refusal also holds what the user must be shown, {"t":"o",seq,outcome:"rejected",name,args,
+// reason,at}, until they dismiss it {"t":"d",seq,at}; after a compaction a header {"t":"h",maxSeq}
+// first, so seq numbers never repeat. The local database keeps rejections too, but it is a cache:
+// when it is rebuilt, the refusals the user has not dismissed come back from here. A crash mid-append
 // leaves a torn last line: it is ignored when reading and cut off when the journal is opened (so
 // the next append starts on a fresh line). A crash mid-compaction leaves the temp file, which the
 // next open deletes: the rename never happened, so the journal itself is whole.
@@ -23,9 +26,29 @@ export interface JournalEntry {
 
 export type JournalOutcome = 'applied' | 'rejected';
 
+/** Why the server refused a mutation (its `MutationOutcome.reason`). */
+export interface RejectionReason {
+  messageKey: string;
+  field: string | null;
+  params: Record<string, string | number>;
+}
+
+/** A mutation the server refused, as the user is shown it. */
+export interface JournalRejection {
+  seq: number;
+  name: MutationName;
+  args: Record<string, unknown>;
+  reason: RejectionReason;
+  /** ISO time the refusal came back. */
+  at: string;
+}
+
 type Line =
   | ({ t: 'm' } & JournalEntry)
-  | { t: 'o'; seq: number; outcome: JournalOutcome }
+  // A refusal recorded by markRejected also holds what to show the user; one recorded by markDone
+  // (or by a journal from before refusals kept their reason) holds nothing more.
+  | ({ t: 'o'; seq: number; outcome: JournalOutcome } & Partial<Omit<JournalRejection, 'seq'>>)
+  | { t: 'd'; seq: number; at: string }
   | { t: 'h'; maxSeq: number; compactedAt: string };
 
 export const JOURNAL_FILE = 'journal.jsonl';
@@ -57,9 +80,27 @@ function isSeq(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
 }
 
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The refusal a rejected outcome line holds, or null when it holds none (or not all of it). */
+function rejectionOf(seq: number, line: object): JournalRejection | null {
+  const { name, args, reason, at } = line as Record<string, unknown>;
+  if (typeof name !== 'string' || !isObject(args) || !isObject(reason) || typeof at !== 'string') return null;
+  if (typeof reason.messageKey !== 'string') return null;
+  const field = typeof reason.field === 'string' ? reason.field : null;
+  const params = (isObject(reason.params) ? reason.params : {}) as Record<string, string | number>;
+  return { seq, name: name as MutationName, args, reason: { messageKey: reason.messageKey, field, params }, at };
+}
+
 interface State {
   entries: Map<number, JournalEntry>;
   done: Map<number, JournalOutcome>;
+  /** Refusals with what to show of them, dismissed ones included. */
+  rejections: Map<number, JournalRejection>;
+  /** seq → ISO time the user dismissed its refusal. */
+  dismissed: Map<number, string>;
   maxSeq: number;
   /** Lines that could not be read: a torn last line after a crash (others would mean damage). */
   unreadable: number;
@@ -67,7 +108,7 @@ interface State {
 
 /** Reads a journal's text: complete lines only, unreadable ones skipped and counted. */
 function parse(text: string): State {
-  const state: State = { entries: new Map(), done: new Map(), maxSeq: 0, unreadable: 0 };
+  const state: State = { entries: new Map(), done: new Map(), rejections: new Map(), dismissed: new Map(), maxSeq: 0, unreadable: 0 };
   const lines = text.split('\n');
   // Whatever follows the last newline is a line that was never finished.
   const tail = lines.pop();
@@ -86,6 +127,11 @@ function parse(text: string): State {
       state.maxSeq = Math.max(state.maxSeq, line.seq);
     } else if (line?.t === 'o' && isSeq(line.seq)) {
       state.done.set(line.seq, line.outcome);
+      const rejection = line.outcome === 'rejected' ? rejectionOf(line.seq, line) : null;
+      if (rejection) state.rejections.set(line.seq, rejection);
+      else if (line.outcome === 'applied') state.rejections.delete(line.seq);
+    } else if (line?.t === 'd' && isSeq(line.seq) && typeof line.at === 'string') {
+      state.dismissed.set(line.seq, line.at);
     } else if (line?.t === 'h' && typeof line.maxSeq === 'number') {
       state.maxSeq = Math.max(state.maxSeq, line.maxSeq);
     } else {
@@ -93,6 +139,14 @@ function parse(text: string): State {
     }
   }
   return state;
+}
+
+function pendingOf(state: State): JournalEntry[] {
+  return [...state.entries.values()].filter((e) => !state.done.has(e.seq)).sort((a, b) => a.seq - b.seq);
+}
+
+function rejectedLine(r: JournalRejection): Line {
+  return { t: 'o', seq: r.seq, outcome: 'rejected', name: r.name, args: r.args, reason: r.reason, at: r.at };
 }
 
 export class Journal {
@@ -166,22 +220,50 @@ export class Journal {
     this.#maxSeq = entry.seq;
   }
 
+  #writeLines(lines: readonly Line[]): void {
+    const fd = this.#openFd();
+    if (lines.length === 0) return;
+    writeAll(fd, lines.map((l) => JSON.stringify(l) + '\n').join(''));
+    fs.fsyncSync(fd);
+  }
+
   /**
    * Records what the server did with mutations. Losing this line to a crash is harmless: the
-   * mutation is pushed again and the server answers it as a duplicate.
+   * mutation is pushed again and the server answers it as a duplicate. A refusal recorded here
+   * has nothing to show the user after a rebuild: the engine records refusals with markRejected.
    */
   markDone(seq: number | readonly number[], outcome: JournalOutcome): void {
-    const fd = this.#openFd();
     const seqs = typeof seq === 'number' ? [seq] : seq;
-    if (seqs.length === 0) return;
-    writeAll(fd, seqs.map((s) => JSON.stringify({ t: 'o', seq: s, outcome } satisfies Line) + '\n').join(''));
-    fs.fsyncSync(fd);
+    this.#writeLines(seqs.map((s): Line => ({ t: 'o', seq: s, outcome })));
+  }
+
+  /**
+   * Records that the server refused mutations, with what the user must be shown of each (the
+   * mutation, the reason): the journal keeps it until the user dismisses it, so a rebuilt local
+   * database shows it again.
+   */
+  markRejected(rejection: JournalRejection | readonly JournalRejection[]): void {
+    const rejections: readonly JournalRejection[] = 'seq' in rejection ? [rejection] : rejection;
+    this.#writeLines(rejections.map(rejectedLine));
+  }
+
+  /** Records that the user dismissed a refusal, durably: a rebuilt local database does not show it again. */
+  markDismissed(seq: number, at: string): void {
+    this.#writeLines([{ t: 'd', seq, at }]);
   }
 
   /** Mutations with no outcome yet, in seq order; a torn last line is ignored. */
   pending(): JournalEntry[] {
+    return pendingOf(this.#read());
+  }
+
+  /**
+   * The refusals recorded with markRejected, in seq order, each with when the user dismissed it
+   * (null: not yet). Dismissed ones are forgotten at the next compaction.
+   */
+  rejections(): (JournalRejection & { dismissedAt: string | null })[] {
     const state = this.#read();
-    return [...state.entries.values()].filter((e) => !state.done.has(e.seq)).sort((a, b) => a.seq - b.seq);
+    return [...state.rejections.values()].sort((a, b) => a.seq - b.seq).map((r) => ({ ...r, dismissedAt: state.dismissed.get(r.seq) ?? null }));
   }
 
   /** Bytes on disk, to decide when to compact. */
@@ -190,18 +272,23 @@ export class Journal {
   }
 
   /**
-   * Rewrites the journal with only the pending mutations (and the highest seq used), atomically:
-   * temp file, fsync, rename over the journal, fsync the directory.
+   * Rewrites the journal with only the pending mutations and the refusals not dismissed yet (and
+   * the highest seq used), atomically: temp file, fsync, rename over the journal, fsync the directory.
    */
   compact(): void {
     const oldFd = this.#openFd();
     const state = this.#read();
     const maxSeq = Math.max(state.maxSeq, this.#maxSeq);
-    const pending = [...state.entries.values()].filter((e) => !state.done.has(e.seq)).sort((a, b) => a.seq - b.seq);
+    const pending = pendingOf(state);
+    const rejections = [...state.rejections.values()].filter((r) => !state.dismissed.has(r.seq)).sort((a, b) => a.seq - b.seq);
     const tmp = `${this.file}.tmp`;
     const tfd = fs.openSync(tmp, 'w', 0o600);
     try {
-      const lines: Line[] = [{ t: 'h', maxSeq, compactedAt: new Date().toISOString() }, ...pending.map((e): Line => ({ t: 'm', ...e }))];
+      const lines: Line[] = [
+        { t: 'h', maxSeq, compactedAt: new Date().toISOString() },
+        ...rejections.map(rejectedLine),
+        ...pending.map((e): Line => ({ t: 'm', ...e })),
+      ];
       writeAll(tfd, lines.map((l) => JSON.stringify(l) + '\n').join(''));
       fs.fsyncSync(tfd);
     } finally {

@@ -1,7 +1,8 @@
 // The workstation's sync engine: plain Node, no Electron. A write is acknowledged once it is in
 // the fsync'd journal; it is applied to the local store at once (optimistically), pushed when the
 // server can be reached, and replaced by the server's truth on the next pull. A mutation the
-// server refuses is kept, with its reason, for the user to see and act on.
+// server refuses is kept, with its reason, for the user to see and act on — in the local store and
+// in the journal, so a rebuilt store still shows it until the user dismisses it.
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
@@ -23,7 +24,7 @@ import { getMeta, setMeta } from './store/meta';
 import type { LocalDatabase } from './store/local-schema';
 import { sql, type Kysely } from 'kysely';
 import type { Role } from '../../shared/domain';
-import { Journal } from './journal';
+import { Journal, type JournalRejection } from './journal';
 import { lockDataDir } from './lock';
 
 /** How the engine reaches the server; tests wrap it to drop, duplicate and delay requests. */
@@ -69,6 +70,26 @@ async function awaitRows(trx: Kysely<LocalDatabase>, seq: number, horizon: strin
   await sql`
     insert into meta (key, value) values (${AWAITING_ROWS}, ${entry}::jsonb)
     on conflict (key) do update set value = coalesce(meta.value, '{}'::jsonb) || excluded.value`.execute(trx);
+}
+
+/** Shows refusals to the user; one already there stays as it is (dismissed or not). */
+async function insertRejections(db: Kysely<LocalDatabase>, rejections: readonly JournalRejection[]): Promise<void> {
+  if (rejections.length === 0) return;
+  await db
+    .insertInto('rejections')
+    .values(
+      rejections.map((r) => ({
+        seq: r.seq,
+        name: r.name,
+        args: JSON.stringify(r.args),
+        message_key: r.reason.messageKey,
+        field: r.reason.field,
+        params: JSON.stringify(r.reason.params),
+        at: new Date(r.at),
+      })),
+    )
+    .onConflict((oc) => oc.column('seq').doNothing())
+    .execute();
 }
 
 const PUSH_BATCH = 200;
@@ -164,12 +185,49 @@ export class SyncEngine {
     for (const entry of pending) if (!known.has(entry.seq)) await this.applyPending(entry);
     // A crash between recording the server's outcome locally and in the journal: the journal
     // catches up, or it would list the mutation as unsynced for good.
-    for (const outcome of ['applied', 'rejected'] as const) {
-      const settled = pending.filter((e) => known.get(e.seq) === outcome).map((e) => e.seq);
-      if (settled.length) this.journal.markDone(settled, outcome);
-    }
+    const applied = pending.filter((e) => known.get(e.seq) === 'applied').map((e) => e.seq);
+    if (applied.length) this.journal.markDone(applied, 'applied');
+    await this.reconcileRejections(pending.filter((e) => known.get(e.seq) === 'rejected').map((e) => e.seq));
     // No rebase here: an outbox row and its preview commit together, so what survived is whole, and
     // previews of confirmed mutations must stay until a pull brings the server's rows.
+  }
+
+  /**
+   * Refusals are kept in the local store, where the user sees them, and in the journal, which
+   * outlives the store. The store gets back the refusals the user has not dismissed and the
+   * dismissals it lacks (it was rebuilt, or lost its last writes); the journal gets the refusals it
+   * lacks: those of `refusedUnjournaled`, mutations the journal still lists as unsynced that the
+   * store has as rejected (a crash between recording the outcome in one and in the other), and those
+   * the user has not dismissed yet from before the journal kept refusals.
+   */
+  private async reconcileRejections(refusedUnjournaled: readonly number[]): Promise<void> {
+    const journaled = new Map(this.journal.rejections().map((r) => [r.seq, r]));
+    const local = await this.store.db
+      .selectFrom('rejections')
+      .selectAll()
+      .where((eb) => eb.or([eb('dismissed_at', 'is', null), ...(refusedUnjournaled.length ? [eb('seq', 'in', refusedUnjournaled)] : [])]))
+      .execute();
+    const inStore = new Set(local.map((r) => r.seq));
+    await insertRejections(this.store.db, [...journaled.values()].filter((r) => r.dismissedAt === null && !inStore.has(r.seq)));
+    for (const r of local) {
+      const dismissedAt = journaled.get(r.seq)?.dismissedAt;
+      if (r.dismissed_at === null && dismissedAt) await this.store.db.updateTable('rejections').set({ dismissed_at: new Date(dismissedAt) }).where('seq', '=', r.seq).execute();
+    }
+    const unjournaled = local.filter((r) => !journaled.has(r.seq));
+    this.journal.markRejected(
+      unjournaled.map((r) => ({
+        seq: r.seq,
+        name: r.name as MutationName,
+        args: r.args as Record<string, unknown>,
+        reason: { messageKey: r.message_key, field: r.field, params: (r.params ?? {}) as Record<string, string | number> },
+        at: new Date(r.at).toISOString(),
+      })),
+    );
+    for (const r of unjournaled) if (r.dismissed_at !== null) this.journal.markDismissed(r.seq, new Date(r.dismissed_at).toISOString());
+    // The outbox says rejected but the store has no refusal to show (they are written together, so
+    // this should not happen): settle it in the journal all the same.
+    const unknown = refusedUnjournaled.filter((seq) => !inStore.has(seq));
+    if (unknown.length) this.journal.markDone(unknown, 'rejected');
   }
 
   private previewContext() {
@@ -195,20 +253,19 @@ export class SyncEngine {
       for (const outcome of result.outcomes) {
         const m = batch.find((b) => b.seq === outcome.seq);
         if (!m) continue;
+        const rejection: JournalRejection | null =
+          outcome.status === 'rejected'
+            ? { seq: m.seq, name: m.name, args: m.args, reason: outcome.reason ?? { messageKey: 'error.internal', field: null, params: {} }, at: new Date().toISOString() }
+            : null;
         await this.store.db.transaction().execute(async (trx) => {
           await trx.updateTable('outbox').set({ status: outcome.status }).where('seq', '=', outcome.seq).execute();
           // Its preview stays until a pull cursor passes the server's horizon (see pull()).
           if (outcome.status === 'applied' && result.horizon) await awaitRows(trx, outcome.seq, result.horizon);
-          if (outcome.status === 'rejected') {
-            const reason = outcome.reason ?? { messageKey: 'error.internal', field: null, params: {} };
-            await trx
-              .insertInto('rejections')
-              .values({ seq: m.seq, name: m.name, args: JSON.stringify(m.args), message_key: reason.messageKey, field: reason.field, params: JSON.stringify(reason.params), at: new Date() })
-              .onConflict((oc) => oc.column('seq').doNothing())
-              .execute();
-          }
+          if (rejection) await insertRejections(trx, [rejection]);
         });
-        this.journal.markDone(outcome.seq, outcome.status);
+        // The journal keeps the refusal too: the store is a cache, and the user must still see it after a rebuild.
+        if (rejection) this.journal.markRejected(rejection);
+        else this.journal.markDone(outcome.seq, 'applied');
         if (outcome.status === 'applied') applied++;
         else rejected++;
       }
@@ -297,7 +354,12 @@ export class SyncEngine {
 
   /** The user has seen a rejection and acted on it (retried differently, or let it go). */
   async dismissRejection(seq: number): Promise<void> {
-    await this.store.db.updateTable('rejections').set({ dismissed_at: new Date() }).where('seq', '=', seq).execute();
+    const row = await this.store.db.selectFrom('rejections').select('dismissed_at').where('seq', '=', seq).executeTakeFirst();
+    if (!row || row.dismissed_at !== null) return;
+    const at = new Date();
+    // In the journal first: once it is there, no rebuild of the local store brings the refusal back.
+    this.journal.markDismissed(seq, at.toISOString());
+    await this.store.db.updateTable('rejections').set({ dismissed_at: at }).where('seq', '=', seq).execute();
   }
 
   private async readMeta(): Promise<{ cursor: string | null; scope: string | null }> {

@@ -6,6 +6,8 @@ import { buildApp } from './http/app';
 import { clearRuntimeInfo, DataDirLockedError, writeRuntimeInfo } from './data-dir';
 import { seedDemo } from './demo/seed';
 import { ChangeNotifier } from './sync/change-notifier';
+import { evidenceDeps } from './evidence/store-from-config';
+import { createDossierJobs } from './dossiers/start-dossier-jobs';
 
 async function main() {
   const config = loadConfig();
@@ -24,14 +26,25 @@ async function main() {
   }
   say(`Arbitra: database ready (${database.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'})`);
 
+  const evidence = evidenceDeps(database.db, config);
   if (config.demo) {
-    const seeded = await seedDemo(database.db, { dataDir: config.dataDir, log: say });
+    // Demo exhibits go into the configured blob store (filesystem or S3), as real intake does.
+    const seeded = await seedDemo(database.db, { dataDir: config.dataDir, log: say, evidence });
     if (seeded.cases > 0) say(`Arbitra: demo organisation created with ${seeded.cases} cases; credentials written to ${seeded.credentialsFile}`);
   }
 
   const changes = new ChangeNotifier(database.connectionString);
   await changes.start();
-  const app = await buildApp({ db: database.db, config, isReady: () => ready, changes });
+  // Dossiers render on a pg-boss queue in the same database, in worker threads of this process.
+  const dossierJobs = createDossierJobs({
+    db: database.db,
+    store: evidence.store,
+    connectionString: database.connectionString,
+    dataDir: config.dataDir,
+    log: { info: (obj, msg) => app.log.info(obj, msg), error: (obj, msg) => app.log.error(obj, msg) },
+  });
+  const app = await buildApp({ db: database.db, config, isReady: () => ready, changes, evidence, dossierQueue: dossierJobs });
+  await dossierJobs.start();
   const address = await app.listen({ host: config.host, port: config.port });
   ready = true;
   if (database.embedded) writeRuntimeInfo(config.dataDir, { databaseUrl: database.connectionString, url: address, pid: process.pid });
@@ -45,6 +58,8 @@ async function main() {
     ready = false;
     try {
       await app.close();
+      // A rendering under way gets a little time to finish; otherwise it is retried after a restart.
+      await dossierJobs.stop();
       await changes.stop();
       clearRuntimeInfo(config.dataDir);
       await database.close();
@@ -54,6 +69,13 @@ async function main() {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // While stopping, an embedded Postgres is stopped by its own exit hook at the same time, so the
+  // queries of work still under way (a rendering, pg-boss recording its end) can fail: logged, not
+  // fatal. pg-boss retries an unfinished rendering after the restart.
+  process.on('unhandledRejection', (error) => {
+    if (!stopping) throw error;
+    app.log.warn({ err: error }, 'work interrupted by the shutdown');
+  });
 }
 
 main().catch((error) => {

@@ -261,7 +261,23 @@ export function dossierId(snapshot: DossierSnapshot): string {
 // ---- The builder --------------------------------------------------------------------------------
 
 /** Timeline event types an external recipient sees; internal deliberations (notes, consultations, approvals) are left out. */
-export const EXTERNAL_EVENT_TYPES: readonly string[] = ['case.received', 'case.classified', 'case.transition', 'exhibit.added', 'assessment.set', 'remedy.drafted', 'remedy.withdrawn', 'satisfaction.recorded'];
+export const EXTERNAL_EVENT_TYPES: readonly string[] = [
+  'case.received',
+  'case.classified',
+  'case.transition',
+  'exhibit.added',
+  'assessment.set',
+  'remedy.drafted',
+  'remedy.withdrawn',
+  'satisfaction.recorded',
+  'escalation.member_assigned',
+  'escalation.member_accepted',
+  'escalation.member_declined',
+  'escalation.disclosure_recorded',
+  'ruling.recorded',
+  'ruling.signed',
+  'ruling.opinion_added',
+];
 
 export function buildDossierSnapshot(rows: DossierSourceRows, recipient: DossierRecipient): DossierSnapshot {
   const external = recipient.kind === 'external';
@@ -305,7 +321,7 @@ export function buildDossierSnapshot(rows: DossierSourceRows, recipient: Dossier
         side: e.side === 'platform' ? 'platform' : 'complainant',
         type: str(e.type),
         source: str(e.source),
-        fileName: str(e.file_name),
+        fileName: scrub(str(e.file_name)),
         mediaType: str(e.media_type),
         size: int(e.size),
         sha256: str(e.blob_sha256),
@@ -332,7 +348,7 @@ export function buildDossierSnapshot(rows: DossierSourceRows, recipient: Dossier
       at: iso(r.at),
       actor: str(r.actor_label),
       action: str(r.action).replace(/^custody\./, ''),
-      details: obj(r.details),
+      details: external ? (scrubDeep(obj(r.details), scrub) as Record<string, unknown>) : obj(r.details),
       hash: str(r.hash),
     }))
     .sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : BigInt(a.seq) > BigInt(b.seq) ? 1 : 0));

@@ -12,9 +12,9 @@ import { parseActivity, ACTIVITY_SPEC, type ActivityRecord } from './activity';
 import { parseChat, CHAT_SPEC, type ChatRecord } from './chat';
 import { parseOnchainReferences, checkReference, ONCHAIN_SPEC, type OnchainRecord, type ReferenceKind } from './onchain';
 import { imageInfo, pdfInfo } from './media';
-import { sniffMediaType, isAllowedMediaType } from './sniff';
-import { createUtf8Checker } from './utf8';
-import { createLineSplitter, DEFAULT_MAX_LINE_LENGTH } from './lines';
+import { sniffMediaType, isAllowedMediaType, SNIFF_LENGTH, type SniffResult } from './sniff';
+import { DEFAULT_MAX_LINE_LENGTH } from './lines';
+import { checkText } from './text-check';
 import { parseCsv } from '../csv';
 
 export type { EvidenceError, EvidenceWarning } from './common';
@@ -31,6 +31,7 @@ export { sniffMediaType, isAllowedMediaType, ALLOWED_MEDIA_TYPES } from './sniff
 export { isFormulaLike, neutralizeFormula, toSafeCsv } from './formula';
 export { createUtf8Checker } from './utf8';
 export { createLineSplitter } from './lines';
+export { createTextCheck, type TextCheck } from './text-check';
 
 export const EXHIBIT_TYPES = ['image', 'pdf', 'trade_records', 'order_history', 'fills', 'activity_log', 'chat_transcript', 'onchain_reference', 'document'] as const;
 export type ExhibitType = (typeof EXHIBIT_TYPES)[number];
@@ -68,6 +69,11 @@ export interface ParseEvidenceInput {
 
 const TEXT_TYPES: readonly ExhibitType[] = ['trade_records', 'order_history', 'fills', 'activity_log', 'chat_transcript', 'onchain_reference'];
 
+/** Types read as text into records (the others are images, PDFs and documents). */
+export function isTextExhibitType(type: ExhibitType): boolean {
+  return TEXT_TYPES.includes(type);
+}
+
 const failed = (messageKey: string, params: Record<string, string | number> = {}, extra: Partial<EvidenceError> = {}): ParseResult => ({
   status: 'failed',
   error: { messageKey, params, ...extra },
@@ -82,7 +88,7 @@ const lower = (parts: readonly (string | undefined)[]) =>
 export function parseEvidence(input: ParseEvidenceInput): ParseResult {
   const { bytes, type } = input;
   if (bytes.length === 0) return failed('evidence.parse.empty');
-  const sniffed = sniffMediaType(bytes.subarray(0, 4096));
+  const sniffed = sniffMediaType(bytes.subarray(0, SNIFF_LENGTH));
   if (!isAllowedMediaType(sniffed.mediaType)) return failed('evidence.parse.disallowed_type', { mediaType: sniffed.mediaType });
   const base = { mediaType: sniffed.mediaType, size: bytes.length };
 
@@ -102,13 +108,11 @@ export function parseEvidence(input: ParseEvidenceInput): ParseResult {
   if (!TEXT_TYPES.includes(type)) return failed('evidence.parse.unknown_type', { type: String(type) });
 
   // Text: plain, UTF-8, bounded lines and size.
-  if (sniffed.mediaType !== 'text/plain') return failed('evidence.parse.not_text', { mediaType: sniffed.mediaType });
   const maxText = input.maxTextBytes ?? MAX_TEXT_BYTES;
-  // Problems within the part that would be read are reported first (a 200 MB single line is a line
-  // too long, found after 1 MiB), then the size.
-  const checked = checkText(bytes.subarray(0, Math.min(bytes.length, maxText)), input.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH, bytes.length <= maxText);
-  if (checked) return { status: 'failed', error: checked };
-  if (bytes.length > maxText) return failed('evidence.parse.too_large', { maximum: maxText });
+  const refused = refusedText(sniffed, bytes.length, maxText, () =>
+    checkText(bytes.subarray(0, Math.min(bytes.length, maxText)), input.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH, bytes.length <= maxText),
+  );
+  if (refused) return refused;
   const text = new TextDecoder('utf-8', { ignoreBOM: false }).decode(bytes);
   if (text.trim() === '') return failed('evidence.parse.empty');
 
@@ -180,28 +184,32 @@ export function parseEvidence(input: ParseEvidenceInput): ParseResult {
 }
 
 /**
- * One pass over the bytes, in chunks: the first invalid UTF-8 sequence or over-long line, whichever
- * comes first in the file. A 200 MB single-line file stops after `maxLineLength` bytes.
+ * Text is refused before it is read when it is not plain text, then for the first problem within the
+ * part that would be read (`check`: invalid UTF-8 or a line too long; a 200 MB single line is a line
+ * too long, found after 1 MiB), then for its size. Null: it is read.
  */
-function checkText(bytes: Uint8Array, maxLineLength: number, whole: boolean): EvidenceError | null {
-  const utf8 = createUtf8Checker();
-  const lines = createLineSplitter({ maxLineLength });
-  const CHUNK = 1024 * 1024;
-  for (let k = 0; k <= bytes.length; k += CHUNK) {
-    const chunk = bytes.subarray(k, Math.min(bytes.length, k + CHUNK));
-    const last = k + CHUNK >= bytes.length;
-    let u = utf8.push(chunk);
-    if (u.ok && last && whole) u = utf8.end(); // a cut file may end mid-character
-    const l = lines.push(chunk) ?? (last ? lines.end() : null);
-    const utf8Error: EvidenceError | null = u.ok
-      ? null
-      : { messageKey: 'evidence.parse.invalid_utf8', line: u.line, column: u.column, byteOffset: u.byteOffset, params: { line: u.line, column: u.column, byteOffset: u.byteOffset } };
-    const lineError: EvidenceError | null = l ? { messageKey: l.messageKey, line: l.line, column: l.column, byteOffset: l.byteOffset, params: l.params } : null;
-    if (utf8Error && lineError) return utf8Error.byteOffset! <= lineError.byteOffset! ? utf8Error : lineError;
-    if (utf8Error || lineError) return utf8Error ?? lineError;
-    if (last) break;
-  }
+function refusedText(sniffed: SniffResult, size: number, maxText: number, check: () => EvidenceError | null): ParseResult | null {
+  if (sniffed.mediaType !== 'text/plain') return failed('evidence.parse.not_text', { mediaType: sniffed.mediaType });
+  const checked = check();
+  if (checked) return { status: 'failed', error: checked };
+  if (size > maxText) return failed('evidence.parse.too_large', { maximum: maxText });
   return null;
+}
+
+/**
+ * parseEvidence's answer for text evidence larger than `maxTextBytes`, from what was seen of it while
+ * it streamed in, without holding its bytes: `head`, its first bytes (at least SNIFF_LENGTH of them),
+ * and `textCheck`, the answer of a createTextCheck (with the default line limit) fed its first
+ * `maxTextBytes` bytes and ended with `whole` false. Such text is never read into records: the
+ * answer is a problem found in that part, else evidence.parse.too_large. Null when parseEvidence needs
+ * the bytes themselves: a file that is not too large, or whose type is not a text type.
+ */
+export function parseOversizedText(input: { head: Uint8Array; size: number; type: ExhibitType; textCheck: EvidenceError | null; maxTextBytes?: number }): ParseResult | null {
+  const maxText = input.maxTextBytes ?? MAX_TEXT_BYTES;
+  if (input.size <= maxText || !isTextExhibitType(input.type)) return null;
+  const sniffed = sniffMediaType(input.head.subarray(0, SNIFF_LENGTH));
+  if (!isAllowedMediaType(sniffed.mediaType)) return failed('evidence.parse.disallowed_type', { mediaType: sniffed.mediaType });
+  return refusedText(sniffed, input.size, maxText, () => input.textCheck);
 }
 
 /**

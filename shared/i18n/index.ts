@@ -12,8 +12,12 @@ import { caseMessages } from './case.messages';
 import { evidenceMessages } from './evidence.messages';
 import { desktopMessages } from './desktop.messages';
 import { syncMessages } from './sync.messages';
+import { escalationMessages } from './escalation.messages';
+import { dossierMessages } from './dossier.messages';
+import { dossierJobsMessages } from './dossier-jobs.messages';
+import { reportMessages } from './report.messages';
 
-const SOURCES = [coreMessages, lifecycleMessages, rulesMessages, domainMessages, authMessages, appMessages, vaultMessages, caseMessages, evidenceMessages, syncMessages, desktopMessages];
+const SOURCES = [coreMessages, lifecycleMessages, rulesMessages, domainMessages, authMessages, appMessages, vaultMessages, caseMessages, evidenceMessages, syncMessages, escalationMessages, desktopMessages, dossierJobsMessages, reportMessages, dossierMessages];
 
 export const messages: Record<Language, Record<string, string>> = {
   en: Object.assign({}, ...SOURCES.map((s) => s.en)),

@@ -57,7 +57,7 @@ describe('applyPull', () => {
       store.db,
       pullPage([
         { table: 'cases', row: { ...serverCase(ids.caseA), some_future_column: 'x' } },
-        { table: 'rulings', row: { id: N1, case_id: ids.caseA } },
+        { table: 'transparency_reports', row: { id: N1, case_id: ids.caseA } },
         { table: 'users', row: serverRow({ id: ids.user, display_name: '王芳', role: 'specialist', language: 'zh-CN', disabled_at: null, created_at: '2026-01-01T00:00:00Z', email: 'leak@example.com' }) },
       ]),
     );

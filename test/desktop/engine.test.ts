@@ -3,7 +3,8 @@
 // works offline and sees its work at once, syncs it in order when the server answers, gets the
 // server's refusals back with their reasons, loses the cases reassigned away from its user, wipes
 // itself when revoked, refuses a second instance on its data directory, and rebuilds a damaged
-// local database from the server without losing anything it acknowledged.
+// local database from the server without losing anything it acknowledged — nor the refusals its
+// user has not dismissed yet.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -85,6 +86,18 @@ async function syncCaughtUp(engine: SyncEngine) {
   }
   throw new Error(`the pull cursor did not reach ${target}`);
 }
+
+/** What a failing disk does to the local database (PGlite's directory): a file gone … */
+const deleteControlFile = (pglite: string) => fs.rmSync(path.join(pglite, 'global', 'pg_control'));
+/** … or the data files overwritten with garbage. */
+const corruptFiles = (pglite: string) => {
+  for (const dir of fs.readdirSync(path.join(pglite, 'base')))
+    for (const file of fs.readdirSync(path.join(pglite, 'base', dir))) {
+      const f = path.join(pglite, 'base', dir, file);
+      const size = fs.statSync(f).size;
+      if (size > 0) fs.writeFileSync(f, Buffer.alloc(size, 0x5a));
+    }
+};
 
 const me = () => ({ name: 'workstation', userId: server.users.specialist.id, role: 'specialist' as const, teamIds: [server.teamId] });
 const localCase = (engine: SyncEngine, id: string) => engine.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
@@ -282,18 +295,8 @@ describe('a registered workstation, offline and online', () => {
   });
 
   it.each([
-    ['deleted', (pglite: string) => fs.rmSync(path.join(pglite, 'global', 'pg_control'))],
-    [
-      'corrupted',
-      (pglite: string) => {
-        for (const dir of fs.readdirSync(path.join(pglite, 'base')))
-          for (const file of fs.readdirSync(path.join(pglite, 'base', dir))) {
-            const f = path.join(pglite, 'base', dir, file);
-            const size = fs.statSync(f).size;
-            if (size > 0) fs.writeFileSync(f, Buffer.alloc(size, 0x5a));
-          }
-      },
-    ],
+    ['deleted', deleteControlFile],
+    ['corrupted', corruptFiles],
   ])('rebuilds a local database whose files were %s from the server, and replays the unsynced mutations', async (_how, damage) => {
     device.network.online = false;
     const unsyncedNote = randomUUID();
@@ -318,6 +321,75 @@ describe('a registered workstation, offline and online', () => {
     expect(seqs.map((s) => Number(s.seq))).toEqual(Array.from({ length: b.seq }, (_, i) => i + 1));
     expect(await storeDifferences(db(), engine, me(), [caseId])).toEqual([]);
   }, 60_000);
+});
+
+describe('a workstation whose local database is rebuilt', () => {
+  it('still shows the refusals the user has not dismissed, with their reasons, and never brings back a dismissed one', async () => {
+    const device = await registerDevice('Workstation with a failing disk');
+    const dataDir = path.join(root, 'rebuilt-rejections');
+    await seedDataDir(dataDir);
+    let engine = await openEngine(dataDir, device);
+    /** Closes the engine, damages its local database, and opens the data directory again. */
+    const reopenDamaged = async (damage: (pglite: string) => void, online: boolean) => {
+      await setMeta(engine.db, 'test.marker', 'before the damage');
+      await engine.close();
+      damage(localStoreDir(dataDir));
+      device.network.online = online;
+      engine = await openEngine(dataDir, device);
+      expect(await getMeta(engine.db, 'test.marker')).toBeNull(); // a new database
+    };
+    try {
+      const caseId = await newCase('uid-engine-4');
+      await syncCaughtUp(engine);
+
+      // Offline, the specialist reviews and then rejects the case, while a supervisor already
+      // asked the complainant for material on the server.
+      device.network.online = false;
+      const review = await engine.mutate('transition', { caseId, action: 'start_review', expectedStatus: 'received' });
+      const reject = await engine.mutate('transition', { caseId, action: 'reject', expectedStatus: 'initial_review', reason: 'Duplicate of an earlier case' });
+      const note = await engine.mutate('addNote', { id: randomUUID(), caseId, body: 'Checked the deposit address' });
+      await supervisor.cases.transition.mutate({ caseId, action: 'start_review', expectedStatus: 'received' });
+      await supervisor.cases.transition.mutate({ caseId, action: 'request_material', expectedStatus: 'initial_review', reason: 'Need the TXID' });
+      device.network.online = true;
+      expect((await syncCaughtUp(engine)).pushed).toEqual({ applied: 1, rejected: 2 });
+      const refused = await engine.rejections();
+      expect(refused.map((r) => [r.seq, r.messageKey, r.field, r.params])).toEqual([
+        [review.seq, 'error.case_moved', 'expectedStatus', { status: 'awaiting_material' }],
+        [reject.seq, 'error.case_moved', 'expectedStatus', { status: 'awaiting_material' }],
+      ]);
+
+      // The disk goes bad: the database is rebuilt from the server, and the refusals are still there, as they were.
+      await reopenDamaged(corruptFiles, true);
+      expect(await engine.rejections()).toEqual(refused);
+      expect(await engine.pendingMutations()).toEqual([]);
+      expect(await localCase(engine, caseId)).toMatchObject({ status: 'awaiting_material', pending_seq: null });
+      expect(await storeDifferences(db(), engine, me(), [caseId])).toEqual([]);
+
+      // The user dismisses one; the database is lost again, offline this time: it stays dismissed.
+      await engine.dismissRejection(review.seq);
+      expect(await engine.rejections()).toEqual([refused[1]]);
+      await reopenDamaged(deleteControlFile, false);
+      expect(await engine.rejections()).toEqual([refused[1]]);
+
+      // The journal is compacted (it does so when it grows large), and the database is lost once more.
+      (engine as unknown as { journal: { compact(): void } }).journal.compact();
+      await reopenDamaged(corruptFiles, true);
+      expect(await engine.rejections()).toEqual([refused[1]]);
+
+      // Dismissed too, the last one is gone; nothing was pushed again along the way.
+      await engine.dismissRejection(reject.seq);
+      expect(await engine.rejections()).toEqual([]);
+      expect((await syncCaughtUp(engine)).pushed).toEqual({ applied: 0, rejected: 0 });
+      const recorded = await db().selectFrom('device_mutations').select(['seq', 'status']).where('device_id', '=', device.deviceId).orderBy('seq').execute();
+      expect(recorded.map((m) => [Number(m.seq), m.status])).toEqual([
+        [review.seq, 'rejected'],
+        [reject.seq, 'rejected'],
+        [note.seq, 'applied'],
+      ]);
+    } finally {
+      await engine.close().catch(() => undefined);
+    }
+  }, 180_000);
 });
 
 describe('a revoked workstation', () => {

@@ -1,10 +1,11 @@
 // The journal makes an acknowledged write durable: fsync'd before append returns, readable after
-// a crash mid-write, and compacted without ever reusing a seq number.
+// a crash mid-write, and compacted without ever reusing a seq number. It also keeps the server's
+// refusals, with their reasons, until the user dismisses them.
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Journal, journalPath, openJournal, type JournalEntry } from '../../desktop/main/journal';
+import { Journal, journalPath, openJournal, type JournalEntry, type JournalRejection } from '../../desktop/main/journal';
 import { tempDir } from './support';
 
 let dir: string;
@@ -22,6 +23,14 @@ const entry = (seq: number, body = `note ${seq}`): JournalEntry => ({
   name: 'addNote',
   args: { caseId: CASE, id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`, body },
   createdAt: new Date(Date.UTC(2026, 10, 21, 10, 0, seq)).toISOString(),
+});
+
+const refusal = (seq: number): JournalRejection => ({
+  seq,
+  name: 'addNote',
+  args: entry(seq).args,
+  reason: { messageKey: 'error.case_moved', field: 'expectedStatus', params: { status: 'awaiting_material' } },
+  at: new Date(Date.UTC(2026, 10, 21, 11, 0, seq)).toISOString(),
 });
 
 describe('journal', () => {
@@ -143,6 +152,60 @@ describe('journal', () => {
     again.compact();
     expect(again.pending().map((e) => e.seq)).toEqual([3, 4, 5]);
     again.close();
+  });
+
+  it('keeps a refusal with its reason until the user dismisses it, across reopens and compactions', () => {
+    const j = openJournal(dir);
+    for (const s of [1, 2, 3, 4]) j.append(entry(s));
+    j.markDone(1, 'applied');
+    j.markRejected(refusal(2));
+    j.markRejected([refusal(3)]);
+    // Settled: no longer pending, and shown with what the server said.
+    expect(j.pending().map((e) => e.seq)).toEqual([4]);
+    expect(j.rejections()).toEqual([
+      { ...refusal(2), dismissedAt: null },
+      { ...refusal(3), dismissedAt: null },
+    ]);
+    j.close();
+
+    const again = openJournal(dir);
+    expect(again.rejections().map((r) => [r.seq, r.dismissedAt])).toEqual([
+      [2, null],
+      [3, null],
+    ]);
+    again.markDismissed(2, '2026-11-21T12:00:00.000Z');
+    again.close();
+    const third = openJournal(dir);
+    expect(third.rejections().map((r) => [r.seq, r.dismissedAt])).toEqual([
+      [2, '2026-11-21T12:00:00.000Z'],
+      [3, null],
+    ]);
+    // A compaction keeps the refusal not dismissed yet (its mutation is settled all the same) and forgets the other.
+    third.compact();
+    expect(third.rejections()).toEqual([{ ...refusal(3), dismissedAt: null }]);
+    expect(third.pending().map((e) => e.seq)).toEqual([4]);
+    third.close();
+    const fourth = openJournal(dir);
+    expect(fourth.rejections()).toEqual([{ ...refusal(3), dismissedAt: null }]);
+    expect(fourth.pending().map((e) => e.seq)).toEqual([4]);
+    expect(fourth.nextSeq()).toBe(5);
+    fourth.markDismissed(3, '2026-11-21T12:05:00.000Z');
+    fourth.compact();
+    expect(fourth.rejections()).toEqual([]);
+    fourth.close();
+  });
+
+  it('has no refusal to show for a rejected outcome recorded without its reason', () => {
+    const j = openJournal(dir);
+    j.append(entry(1));
+    j.append(entry(2));
+    // markDone, or a journal written before refusals kept their reason.
+    j.markDone(1, 'rejected');
+    fs.appendFileSync(journalPath(dir), JSON.stringify({ t: 'o', seq: 2, outcome: 'rejected', reason: { messageKey: 'error.case_moved' } }) + '\n');
+    expect(j.pending()).toEqual([]);
+    expect(j.rejections()).toEqual([]);
+    expect(j.damagedLines).toBe(0);
+    j.close();
   });
 
   it('is deleted with the rest of the data when the device is revoked', () => {

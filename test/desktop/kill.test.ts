@@ -21,6 +21,7 @@ import { SyncEngine, type SyncTransport } from '../../desktop/main/sync-engine';
 import { journalPath } from '../../desktop/main/journal';
 import { applyPull } from '../../desktop/main/store/apply-changes';
 import { ids, openTestStore, pullPage, serverCase, serverRow, tempDir } from './support';
+import { mulberry32 } from '../support/random';
 
 const ROOT = path.resolve(__dirname, '../..');
 const FIXTURE = path.join(__dirname, 'fixtures', 'kill-writer.ts');
@@ -35,18 +36,6 @@ const SEED = Number(process.env.KILL_TEST_SEED ?? randomInt(2 ** 31));
 const PAUSE_MS = Number(process.env.KILL_TEST_PAUSE_MS ?? 60);
 /** Every this many kills, the journal gets a torn last line, as a crash in the middle of a write leaves. */
 const TEAR_EVERY = 10;
-
-/** A small seeded generator (mulberry32): the same seed gives the same kill moments. */
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface State {
   pending: [number, string][];
@@ -196,7 +185,7 @@ describe('kill -9 while writing', () => {
   });
 
   it(`keeps every acknowledged write through ${KILLS} SIGKILLs (seed ${SEED})`, { timeout: 600_000 }, async () => {
-    const random = seeded(SEED);
+    const random = mulberry32(SEED); // the same seed gives the same kill moments
     const started = Date.now();
     /** Every write a child acknowledged, seq → note id. */
     const acked = new Map<number, string>();

@@ -2,17 +2,20 @@
 // directory (well under a second: copy + reopen) instead of a fresh initdb each time (5–10 s).
 // The template is made once per set of local migrations and kept in the temp directory, keyed by
 // their source, so parallel test files and later runs share it. Tests share one store per file
-// and empty it between tests.
+// and empty it between tests. The sync harness (sync-harness.ts) seeds its workstations from the
+// same template, also under tsx in the sync soak bench: so no vitest here, and no __dirname.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
 import { localStoreDir, openLocalStore, type LocalStore } from '../../desktop/main/store/local-db';
 import type { LocalDatabase } from '../../desktop/main/store/local-schema';
 
-const MIGRATIONS_DIR = path.resolve(__dirname, '../../desktop/main/store/migrations');
-const PGLITE_PACKAGE = path.resolve(__dirname, '../../node_modules/@electric-sql/pglite/package.json');
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const MIGRATIONS_DIR = path.resolve(HERE, '../../desktop/main/store/migrations');
+const PGLITE_PACKAGE = path.resolve(HERE, '../../node_modules/@electric-sql/pglite/package.json');
 
 export function tempDir(prefix = 'arbitra-desktop-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

@@ -11,7 +11,8 @@
 // checks that
 //   (a) every store holds exactly the server's rows of the schedule's cases its user may see, and
 //   (b) every acknowledged mutation (mutate() returned) was applied exactly once on the server or
-//       is among the workstation's rejections (and its journal lists nothing as unsynced);
+//       is among the workstation's rejections and kept with its reason in its journal (and the
+//       journal lists nothing as unsynced);
 // and, on the way, that two answers to one duplicated push agree, and that a note the server
 // confirmed never vanishes from its workstation after a sync.
 //
@@ -22,7 +23,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
@@ -35,27 +35,17 @@ import { canSeeCase } from '../../server/src/trpc/policy';
 import type { UserActor } from '../../server/src/context';
 import { SyncEngine, type SyncTransport } from '../../desktop/main/sync-engine';
 import { HttpTransport, serverClient } from '../../desktop/main/http-transport';
-import { localStoreDir, openLocalStore, type LocalStore } from '../../desktop/main/store/local-db';
+import { localStoreDir, type LocalStore } from '../../desktop/main/store/local-db';
 import { localColumns } from '../../desktop/main/store/apply-changes';
 import { getMeta } from '../../desktop/main/store/meta';
 import { LOCK_FILE } from '../../desktop/main/lock';
 import type { Journal } from '../../desktop/main/journal';
 import type { MutationArgs, MutationName, PullInput, PullResult, PushInput, PushResult } from '../../shared/sync/protocol';
 import { CASE_ACTIONS, CASE_STATES, type CaseAction, type CaseState, type Role } from '../../shared/domain';
+import { mulberry32 } from '../support/random';
+import { templateDir } from './support';
 
 // ---- Seeded randomness -------------------------------------------------------------------------
-
-/** mulberry32: a small, fast, seeded generator; the same seed gives the same sequence. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class Rng {
   private readonly next: () => number;
@@ -103,46 +93,13 @@ const never = <T>() => new Promise<T>(() => undefined);
 
 // ---- Local store template ----------------------------------------------------------------------
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const MIGRATIONS_DIR = path.resolve(HERE, '../../desktop/main/store/migrations');
-const PGLITE_PACKAGE = path.resolve(HERE, '../../node_modules/@electric-sql/pglite/package.json');
-
-let templatePromise: Promise<string> | null = null;
-
 /**
- * The PGlite directory of a migrated, empty, cleanly closed local store, made once per set of
- * local migrations and kept in the temp directory: a workstation's first open copies it instead of
- * running initdb (5–10 s).
+ * Seeds a workstation data directory with an empty migrated store (only when it holds none): a
+ * copy of the template (support.ts), so a workstation's first open does not run initdb (5–10 s).
  */
-export function localStoreTemplate(): Promise<string> {
-  templatePromise ??= (async () => {
-    const h = crypto.createHash('sha256');
-    h.update(fs.readFileSync(PGLITE_PACKAGE));
-    for (const f of fs.readdirSync(MIGRATIONS_DIR).sort()) h.update(f).update(fs.readFileSync(path.join(MIGRATIONS_DIR, f)));
-    const dir = path.join(os.tmpdir(), `arbitra-engine-template-${h.digest('hex').slice(0, 16)}`);
-    if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
-      const work = fs.mkdtempSync(path.join(os.tmpdir(), 'arbitra-engine-template-build-'));
-      try {
-        const store = await openLocalStore({ dataDir: work });
-        await store.close();
-        try {
-          fs.renameSync(localStoreDir(work), dir);
-        } catch (error) {
-          if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) throw error;
-        }
-      } finally {
-        fs.rmSync(work, { recursive: true, force: true });
-      }
-    }
-    return dir;
-  })();
-  return templatePromise;
-}
-
-/** Seeds a workstation data directory with an empty migrated store (only when it holds none). */
 export async function seedDataDir(dataDir: string): Promise<void> {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  if (!fs.existsSync(path.join(localStoreDir(dataDir), 'PG_VERSION'))) fs.cpSync(await localStoreTemplate(), localStoreDir(dataDir), { recursive: true });
+  if (!fs.existsSync(path.join(localStoreDir(dataDir), 'PG_VERSION'))) fs.cpSync(await templateDir(), localStoreDir(dataDir), { recursive: true });
 }
 
 // ---- The server --------------------------------------------------------------------------------
@@ -537,7 +494,8 @@ export class Desktop {
   async sync(fault: SyncFault, rng: Rng, options: { duringRestart?: boolean } = {}): Promise<string> {
     const t = this.transport;
     const engine = this.engine;
-    let markDone: Journal['markDone'] | null = null;
+    /** Puts back the journal's own methods after a 'kill-mid-outcomes' that did not kill. */
+    let unarm: (() => void) | null = null;
     const journal = (engine as unknown as { journal: Journal }).journal;
     switch (fault) {
       case 'drop-push':
@@ -557,16 +515,27 @@ export class Desktop {
         t.killAt = 'after-commit';
         break;
       case 'kill-mid-outcomes': {
-        // Dies after the store recorded an outcome and before the journal did.
+        // Dies after the store recorded an outcome (applied, or refused) and before the journal did.
         let left = rng.int(0, Math.max(0, (await engine.pendingMutations()).length - 1));
-        markDone = journal.markDone.bind(journal);
-        const original = markDone;
-        journal.markDone = (seq, outcome) => {
+        const markDone = journal.markDone.bind(journal);
+        const markRejected = journal.markRejected.bind(journal);
+        const dieOnTurn = () => {
           if (left-- <= 0) {
             t.die();
             throw new Killed();
           }
-          original(seq, outcome);
+        };
+        journal.markDone = (seq, outcome) => {
+          dieOnTurn();
+          markDone(seq, outcome);
+        };
+        journal.markRejected = (rejection) => {
+          dieOnTurn();
+          markRejected(rejection);
+        };
+        unarm = () => {
+          journal.markDone = markDone;
+          journal.markRejected = markRejected;
         };
         break;
       }
@@ -584,7 +553,7 @@ export class Desktop {
       await this.kill();
       return `killed (${fault})`;
     }
-    if (markDone) journal.markDone = markDone;
+    unarm?.();
     if (outcome === 'ok') {
       await this.checkConfirmedNotesShown();
       return 'ok';
@@ -760,6 +729,7 @@ export async function exactlyOnceProblems(server: HarnessServer, desktops: Deskt
       : [];
     const bySeq = new Map(recorded.map((r) => [Number(r.seq), r]));
     const rejections = new Map((await d.engine.rejections({ includeDismissed: true })).map((r) => [r.seq, r]));
+    const journaledRejections = new Map((d.engine as unknown as { journal: Journal }).journal.rejections().map((r) => [r.seq, r]));
     for (const a of acks) {
       const r = bySeq.get(a.seq);
       if (!r) {
@@ -774,6 +744,9 @@ export async function exactlyOnceProblems(server: HarnessServer, desktops: Deskt
         const shown = rejections.get(a.seq);
         if (!shown) problems.push(`${d.name}: seq ${a.seq} (${a.name}) was rejected (${reason?.messageKey}) but is not among the rejections`);
         else if (shown.messageKey !== reason?.messageKey) problems.push(`${d.name}: seq ${a.seq} rejection says ${shown.messageKey}, the server recorded ${reason?.messageKey}`);
+        // Nothing here dismisses a refusal: the journal keeps each one, for a rebuilt store to show it.
+        if (journaledRejections.get(a.seq)?.reason.messageKey !== reason?.messageKey)
+          problems.push(`${d.name}: seq ${a.seq} was rejected (${reason?.messageKey}) but the journal does not keep that refusal`);
       } else if (rejections.has(a.seq)) problems.push(`${d.name}: seq ${a.seq} was applied but is shown as rejected`);
       if (a.name === 'addNote') {
         const noteId = String(a.args.id);

@@ -69,6 +69,23 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'sync.revokeDevice': ['admin', 'supervisor'],
   'audit.caseTrail': ['supervisor', 'legal', 'admin'],
   'audit.verify': ['admin', 'supervisor'],
+  // Reports: the transparency report, over the cases each requester may see.
+  'reports.transparency': ['legal', 'supervisor', 'admin'],
+  // Escalations: seats are given by legal and supervisors; the seated arbitrator or mediator acts on
+  // their own seat; the escalations of a case are read by whoever may see the case.
+  'escalations.forCase': [...HANDLERS, 'admin', 'arbitrator', 'mediator'],
+  'escalations.mySeats': ['arbitrator', 'mediator'],
+  'escalations.assignMember': ['legal', 'supervisor'],
+  'escalations.disclose': ['arbitrator', 'mediator'],
+  'escalations.answerSeat': ['arbitrator', 'mediator'],
+  'escalations.recordRuling': ['arbitrator', 'mediator'],
+  'escalations.signRuling': ['arbitrator', 'mediator'],
+  'escalations.addOpinion': ['arbitrator', 'mediator'],
+  // Dossiers: handlers request and list them; an arbitrator or mediator requests and follows their own redacted copy.
+  'dossiers.request': HANDLERS,
+  'dossiers.requestExternal': ['arbitrator', 'mediator'],
+  'dossiers.status': [...HANDLERS, 'arbitrator', 'mediator'],
+  'dossiers.list': HANDLERS,
 };
 
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: 'query' | 'mutation' | 'subscription' } }>;

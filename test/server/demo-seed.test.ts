@@ -8,8 +8,9 @@ import { seedDemo, type SeedDemoResult } from '../../server/src/demo/seed';
 import { verifyPassword } from '../../server/src/auth/password';
 import { verifyAuditChain } from '../../server/src/audit/audit.service';
 import { findIntakeKey } from '../../server/src/services/admin.service';
-import { CASE_STATES, CATEGORIES, CATEGORY_NAMES, CHANNELS, ROLES, TIERS, TOTP_REQUIRED_ROLES } from '../../shared/domain';
+import { CASE_STATES, CATEGORIES, CATEGORY_NAMES, CHANNELS, PANEL_SEATS, ROLES, TIERS, TOTP_REQUIRED_ROLES } from '../../shared/domain';
 import { Money } from '../../shared/money';
+import { verifyRulingSignature } from '../../shared/rulings';
 
 let t: TestDatabase;
 let dataDir: string;
@@ -106,11 +107,75 @@ describe('demo seed on a new database', () => {
     expect(closed.length).toBeGreaterThan(0);
     expect(closed.every((c) => c.satisfaction_score !== null)).toBe(true);
 
-    // A mediation that failed went on to arbitration.
+    // A mediation that failed went on to arbitration, before a panel of three that ruled.
     const impasse = await t.db.selectFrom('escalations').select(['case_id']).where('kind', '=', 'mediation').where('outcome', '=', 'impasse').execute();
     expect(impasse.length).toBe(1);
-    const arbitration = await t.db.selectFrom('escalations').select(['panel_size', 'status']).where('case_id', '=', impasse[0]!.case_id).where('kind', '=', 'arbitration').executeTakeFirstOrThrow();
-    expect(arbitration).toMatchObject({ panel_size: 3, status: 'open' });
+    const arbitration = await t.db.selectFrom('escalations').select(['panel_size', 'status', 'outcome']).where('case_id', '=', impasse[0]!.case_id).where('kind', '=', 'arbitration').executeTakeFirstOrThrow();
+    expect(arbitration).toMatchObject({ panel_size: 3, status: 'closed', outcome: 'ruled' });
+  });
+
+  it('runs a three-member arbitration to a signed award with a dissent and an addendum, through the services', async () => {
+    const esc = await t.db
+      .selectFrom('escalations')
+      .innerJoin('cases', 'cases.id', 'escalations.case_id')
+      .select(['escalations.id', 'escalations.case_id', 'cases.status', 'cases.language'])
+      .where('escalations.kind', '=', 'arbitration')
+      .where('escalations.panel_size', '=', 3)
+      .executeTakeFirstOrThrow();
+    // The award moved the case on through the lifecycle: arbitration → execution.
+    expect(esc.status).toBe('execution');
+    const members = await t.db
+      .selectFrom('escalation_members')
+      .innerJoin('users', 'users.id', 'escalation_members.user_id')
+      .select(['escalation_members.seat', 'escalation_members.disclosure', 'escalation_members.disclosed_at', 'escalation_members.accepted_at', 'users.role'])
+      .where('escalation_id', '=', esc.id)
+      .execute();
+    expect(members.map((m) => m.seat).sort()).toEqual([...PANEL_SEATS].sort());
+    for (const m of members) {
+      expect(m.role).toBe('arbitrator');
+      expect(m.disclosure!.length).toBeGreaterThan(10);
+      expect(m.accepted_at!.getTime()).toBeGreaterThanOrEqual(m.disclosed_at!.getTime());
+    }
+    const ruling = await t.db.selectFrom('rulings').selectAll().where('escalation_id', '=', esc.id).executeTakeFirstOrThrow();
+    expect(ruling.kind).toBe('award');
+    expect(CJK.test(ruling.text) && /Award:/.test(ruling.text)).toBe(true);
+    const signatures = await t.db.selectFrom('ruling_signatures').selectAll().where('ruling_id', '=', ruling.id).execute();
+    expect(signatures).toHaveLength(3);
+    for (const s of signatures) expect(verifyRulingSignature({ rulingId: ruling.id, rulingText: ruling.text, signerId: s.signer_id, signedAt: s.signed_at, signatureHash: s.signature_hash })).toBe(true);
+    const opinions = await t.db.selectFrom('ruling_opinions').select(['kind']).where('ruling_id', '=', ruling.id).execute();
+    expect(opinions.map((o) => o.kind).sort()).toEqual(['addendum', 'dissent']);
+    const timeline = (await t.db.selectFrom('case_events').select('type').where('case_id', '=', esc.case_id).execute()).map((e) => e.type);
+    expect(timeline).toEqual(expect.arrayContaining(['escalation.member_assigned', 'escalation.disclosure_recorded', 'escalation.member_accepted', 'ruling.recorded', 'ruling.signed', 'ruling.opinion_added']));
+
+    // Its exhibits: every kind the vault understands, taken in through the evidence service.
+    const exhibits = await t.db.selectFrom('exhibits').select(['id', 'type', 'media_type', 'parse_status', 'internal_only', 'metadata', 'record_count']).where('case_id', '=', esc.case_id).execute();
+    expect(new Set(exhibits.map((e) => e.type))).toEqual(new Set(['chat_transcript', 'order_history', 'activity_log', 'onchain_reference', 'image']));
+    expect(exhibits.filter((e) => e.type === 'chat_transcript').map((e) => (e.metadata as { format: string }).format).sort()).toEqual(['json', 'text']);
+    expect(exhibits.find((e) => e.type === 'image')).toMatchObject({ media_type: 'image/png', parse_status: 'not_applicable' });
+    for (const e of exhibits.filter((x) => x.type !== 'image')) expect([e.type, e.parse_status, e.record_count > 0]).toEqual([e.type, 'parsed', true]);
+    expect(exhibits.filter((e) => e.internal_only)).toHaveLength(1);
+    // Each intake is on the custody trail, and its synced copy.
+    const custody = await t.db.selectFrom('custody_entries').select(['exhibit_id', 'action']).where('case_id', '=', esc.case_id).execute();
+    for (const e of exhibits) expect(custody).toContainEqual({ exhibit_id: e.id, action: 'custody.intake' });
+    expect(fs.readdirSync(path.join(dataDir, 'evidence', 'blobs')).length).toBeGreaterThan(0);
+  });
+
+  it('ends a mediation in a settlement the seated mediator recorded and signed', async () => {
+    const settled = await t.db
+      .selectFrom('rulings')
+      .innerJoin('escalations', 'escalations.id', 'rulings.escalation_id')
+      .select(['rulings.id', 'rulings.text', 'rulings.recorded_by', 'escalations.kind', 'escalations.outcome', 'escalations.case_id'])
+      .where('rulings.kind', '=', 'settlement')
+      .execute();
+    expect(settled).toHaveLength(1);
+    expect(settled[0]).toMatchObject({ kind: 'mediation', outcome: 'settled' });
+    const mediator = await t.db.selectFrom('users').select(['id', 'role']).where('id', '=', settled[0]!.recorded_by).executeTakeFirstOrThrow();
+    expect(mediator.role).toBe('mediator');
+    const seat = await t.db.selectFrom('escalation_members').selectAll().where('case_id', '=', settled[0]!.case_id).executeTakeFirstOrThrow();
+    expect(seat).toMatchObject({ user_id: mediator.id, role: 'mediator', seat: null });
+    expect(seat.accepted_at).not.toBeNull();
+    const signatures = await t.db.selectFrom('ruling_signatures').select('signer_id').where('ruling_id', '=', settled[0]!.id).execute();
+    expect(signatures.map((s) => s.signer_id)).toEqual([mediator.id]);
   });
 
   it('spreads received times so some SLA deadlines are breached and some are due soon', async () => {

@@ -18,6 +18,7 @@ import {
   type SlaClock,
   type SlaPolicy,
 } from '../../shared/sla';
+import { mulberry32 } from '../support/random';
 import { rulesMessages } from '../../shared/i18n/rules.messages';
 
 const MIN = 60_000;
@@ -412,17 +413,6 @@ describe('first response and resolution', () => {
 });
 
 describe('SLA clock properties over random pause/resume sequences', () => {
-  function mulberry32(seed: number) {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let x = a;
-      x = Math.imul(x ^ (x >>> 15), x | 1);
-      x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-      return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   it('spent time is always wall time minus paused time, and deadlines follow it', () => {
     const rand = mulberry32(20250301);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;

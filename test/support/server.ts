@@ -9,6 +9,9 @@ import type { FastifyInstance } from 'fastify';
 import { authenticator } from './totp';
 import { buildApp } from '../../server/src/http/app';
 import { ChangeNotifier } from '../../server/src/sync/change-notifier';
+import { evidenceDeps } from '../../server/src/evidence/store-from-config';
+import { createDossierJobs } from '../../server/src/dossiers/start-dossier-jobs';
+import type { DossierJobs } from '../../server/src/dossiers/dossier-jobs';
 import type { AppRouter } from '../../server/src/trpc/app-router';
 import { loadConfig, type ServerConfig } from '../../server/src/config';
 import { hashPassword } from '../../server/src/auth/password';
@@ -31,6 +34,8 @@ export interface TestServer {
   config: ServerConfig;
   /** This server's own data directory (evidence blobs and partial uploads), removed by close(). */
   dataDir: string;
+  /** The dossier render queue (pg-boss on this database), started with the server. */
+  dossierJobs: DossierJobs;
   teamId: string;
   otherTeamId: string;
   users: Record<Role, TestUser>;
@@ -84,7 +89,21 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
   const users = await seedRoleUsers(t, team.id);
   const changes = new ChangeNotifier(t.url);
   await changes.start();
-  const app = await buildApp({ db: t.db, config, changes });
+  const evidence = evidenceDeps(t.db, config);
+  // pg-boss's tables come with the template database (the dossiers migration): starting is a check.
+  const dossierJobs = createDossierJobs({
+    db: t.db,
+    store: evidence.store,
+    connectionString: t.url,
+    dataDir,
+    supervise: false,
+    pollingIntervalSeconds: 1,
+    retryDelaySeconds: 1,
+    stopTimeoutMs: 5_000,
+    log: process.env.ARBITRA_TEST_LOG ? { info: (o, m) => console.log(m, o), error: (o, m) => console.error(m, o) } : undefined,
+  });
+  const app = await buildApp({ db: t.db, config, changes, evidence, dossierQueue: dossierJobs });
+  await dossierJobs.start();
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const server: TestServer = {
@@ -93,6 +112,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     url,
     config,
     dataDir: config.dataDir,
+    dossierJobs,
     teamId: team.id,
     otherTeamId: other.id,
     users,
@@ -108,6 +128,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     },
     async close() {
       await app.close();
+      await dossierJobs.stop();
       await changes.stop();
       await t.drop();
       // Blobs are stored read-only (0400) in 0700 directories: removable by their owner.

@@ -11,12 +11,14 @@ import { Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'k
 import { EXACT_PARSERS, PGliteDialect } from './pglite-dialect';
 import type { LocalDatabase } from './local-schema';
 import * as local1100 from './migrations/2026-11-21T1100-local';
+import * as local1200 from './migrations/2026-11-21T1200-escalations';
 
 export type LocalDb = Kysely<LocalDatabase>;
 
 /** Dated migrations of the local store, listed here so bundlers and tsx see them alike. Never edit one that has landed. */
 export const LOCAL_MIGRATIONS: Record<string, Migration> = {
   '2026-11-21T1100-local': local1100,
+  '2026-11-21T1200-escalations': local1200,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

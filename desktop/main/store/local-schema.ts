@@ -257,6 +257,65 @@ export interface LocalEvidenceSignals extends Synced {
   blob_sha256: string | null;
   kind: string | null;
   created_at: Timestamp | null;
+  /** The other case's number: this workstation may not hold that case. */
+  other_case_number: string | null;
+}
+
+export interface LocalEscalationMembers extends Synced {
+  id: string;
+  case_id: string | null;
+  escalation_id: string | null;
+  user_id: string | null;
+  role: string | null;
+  seat: string | null;
+  assigned_by: string | null;
+  assigned_at: Timestamp | null;
+  disclosure: string | null;
+  disclosed_at: Timestamp | null;
+  accepted_at: Timestamp | null;
+  declined_at: Timestamp | null;
+}
+
+export interface LocalRulings extends Synced {
+  id: string;
+  case_id: string | null;
+  escalation_id: string | null;
+  kind: string | null;
+  text: string | null;
+  decided_at: Timestamp | null;
+  recorded_by: string | null;
+}
+
+export interface LocalRulingSignatures extends Synced {
+  id: string;
+  case_id: string | null;
+  ruling_id: string | null;
+  signer_id: string | null;
+  seat: string | null;
+  signed_at: Timestamp | null;
+  signature_hash: string | null;
+}
+
+export interface LocalRulingOpinions extends Synced {
+  id: string;
+  case_id: string | null;
+  ruling_id: string | null;
+  kind: string | null;
+  author_id: string | null;
+  body: string | null;
+  created_at: Timestamp | null;
+}
+
+/** The custody trail of the case's exhibits, as the server copies it from the audit chain. */
+export interface LocalCustodyEntries extends Synced {
+  seq: BigIntString;
+  case_id: string | null;
+  exhibit_id: string | null;
+  at: Timestamp | null;
+  actor_label: string | null;
+  action: string | null;
+  details: Json<Record<string, unknown>> | null;
+  hash: string | null;
 }
 
 // ---- Local-only tables ------------------------------------------------------------------------
@@ -320,6 +379,11 @@ export interface LocalDatabase {
   exhibits: LocalExhibits;
   exhibit_records: LocalExhibitRecords;
   evidence_signals: LocalEvidenceSignals;
+  escalation_members: LocalEscalationMembers;
+  rulings: LocalRulings;
+  ruling_signatures: LocalRulingSignatures;
+  ruling_opinions: LocalRulingOpinions;
+  custody_entries: LocalCustodyEntries;
   tiering_rules: LocalTieringRules;
   sla_policies: LocalSlaPolicies;
   asset_rates: LocalAssetRates;

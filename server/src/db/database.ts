@@ -4,6 +4,8 @@ import type { Database } from './schema';
 import * as core from './migrations/2026-11-21T0900-core';
 import * as evidence from './migrations/2026-11-21T1000-evidence';
 import * as sync from './migrations/2026-11-21T1100-sync';
+import * as escalations from './migrations/2026-11-21T1200-escalations';
+import * as dossiers from './migrations/2026-11-21T1300-dossiers';
 
 export type DB = Kysely<Database>;
 
@@ -12,6 +14,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21T0900-core': core,
   '2026-11-21T1000-evidence': evidence,
   '2026-11-21T1100-sync': sync,
+  '2026-11-21T1200-escalations': escalations,
+  '2026-11-21T1300-dossiers': dossiers,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

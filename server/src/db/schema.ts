@@ -297,7 +297,7 @@ export interface AuditLogTable {
   hash: string;
 }
 
-export interface Database extends EvidenceDatabase, SyncDatabase {
+export interface Database extends EvidenceDatabase, SyncDatabase, DossierDatabase, EscalationDatabase {
   settings: SettingsTable;
   teams: TeamsTable;
   users: UsersTable;
@@ -416,6 +416,8 @@ export interface EvidenceSignalsTable extends Synced {
   blob_sha256: string;
   kind: Generated<string>;
   created_at: CreatedAt;
+  /** The other case's number, kept on the row: the workstation may not see that case. */
+  other_case_number: string | null;
 }
 
 export interface EvidenceDatabase {
@@ -468,4 +470,98 @@ export interface SyncDatabase {
   devices: DevicesTable;
   device_mutations: DeviceMutationsTable;
   change_log: ChangeLogTable;
+}
+
+// ---- Dossiers ------------------------------------------------------------------------------------
+
+export interface DossiersTable {
+  id: Generated<string>;
+  case_id: string;
+  recipient_user_id: string;
+  recipient_kind: 'internal' | 'external';
+  language: string;
+  /** The canonical snapshot; written as JSON text, read back as an object. */
+  snapshot: Json<Record<string, unknown>>;
+  snapshot_sha256: string;
+  document_id: string;
+  status: ColumnType<'queued' | 'rendering' | 'done' | 'failed', 'queued' | 'rendering' | 'done' | 'failed' | undefined, 'queued' | 'rendering' | 'done' | 'failed'>;
+  progress: Generated<number>;
+  pdf_sha256: string | null;
+  pdf_size: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  error: Json<{ messageKey: string; params: Record<string, string | number> } | null> | null;
+  requested_by: string;
+  requested_at: Generated<Date>;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface DossierDatabase {
+  dossiers: DossiersTable;
+}
+
+// ---- Escalations: seats, rulings, signatures, opinions; the custody trail's synced copy ------------
+
+export interface EscalationMembersTable extends Synced {
+  id: Generated<string>;
+  case_id: string;
+  escalation_id: string;
+  user_id: string;
+  role: string;
+  seat: string | null;
+  assigned_by: string;
+  assigned_at: Generated<Date>;
+  disclosure: string | null;
+  disclosed_at: Timestamp | null;
+  accepted_at: Timestamp | null;
+  declined_at: Timestamp | null;
+}
+
+export interface RulingsTable extends Synced {
+  id: Generated<string>;
+  case_id: string;
+  escalation_id: string;
+  kind: string;
+  text: string;
+  decided_at: Timestamp;
+  recorded_by: string;
+}
+
+export interface RulingSignaturesTable extends Synced {
+  id: Generated<string>;
+  case_id: string;
+  ruling_id: string;
+  signer_id: string;
+  seat: string | null;
+  signed_at: Timestamp;
+  signature_hash: string;
+}
+
+export interface RulingOpinionsTable extends Synced {
+  id: Generated<string>;
+  case_id: string;
+  ruling_id: string;
+  kind: string;
+  author_id: string;
+  body: string;
+  created_at: CreatedAt;
+}
+
+/** Written by the database (a trigger on audit_log), never by code. */
+export interface CustodyEntriesTable extends Synced {
+  seq: ColumnType<string, never, never>;
+  case_id: string;
+  exhibit_id: string;
+  at: Timestamp;
+  actor_label: string;
+  action: string;
+  details: Json<Record<string, unknown>>;
+  hash: string;
+}
+
+export interface EscalationDatabase {
+  escalation_members: EscalationMembersTable;
+  rulings: RulingsTable;
+  ruling_signatures: RulingSignaturesTable;
+  ruling_opinions: RulingOpinionsTable;
+  custody_entries: CustodyEntriesTable;
 }

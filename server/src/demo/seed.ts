@@ -1,6 +1,9 @@
 // The demo organisation a new database starts with (`npm start` with demo on): teams, one user per
-// role, an intake key, and 44 cases worked through the same services the apps call, so every case
-// has a coherent timeline and audit trail. Runs only on a database without users; a second run is
+// role (three arbitrators, for a panel), an intake key, and 44 cases worked through the same
+// services the apps call, so every case has a coherent timeline and audit trail. A three-member
+// arbitration runs its course (exhibits of every kind taken in through the evidence service, seats
+// disclosed and accepted, an award signed by the panel, a dissent and an addendum) and a mediation
+// ends in a settlement the mediator records and signs: their dossiers have real content. Runs only on a database without users; a second run is
 // a no-op that answers `{ cases: 0, alreadySeeded: true }` and leaves the credentials file alone.
 //
 // Content is fixed (no randomness): names, texts, amounts and the order of work. Only the secrets
@@ -9,6 +12,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
 import { sql } from 'kysely';
 import type { DB } from '../db/database';
 import { systemContext, type IntakeActor, type ServiceContext, type UserActor } from '../context';
@@ -16,6 +21,12 @@ import { audit } from '../audit/audit.service';
 import { hashPassword } from '../auth/password';
 import { authenticator } from '../auth/totp';
 import { createIntakeKey, createTeam, createUser } from '../services/admin.service';
+import { addOpinion, answerSeat, assignMember, disclose, recordRuling, signRuling } from '../services/escalations.service';
+import { DEFAULT_MAX_UPLOAD_BYTES, type EvidenceDeps } from '../evidence/evidence-deps';
+import { FsBlobStore } from '../evidence/fs-blob-store';
+import { appendChunk, beginUpload } from '../evidence/upload.service';
+import type { ExhibitType } from '../../../shared/evidence';
+import type { MemberSeat, OpinionKind, RulingKind } from '../../../shared/rulings';
 import { receiveComplaint } from '../services/case-intake.service';
 import {
   addConsultation,
@@ -76,7 +87,7 @@ export interface SeedDemoResult {
 // ---------------------------------------------------------------------------------------------
 
 type TeamKey = 'trade' | 'funds' | 'compliance' | 'service';
-type UserKey = 'zhang' | 'emily' | 'lina' | 'arjun' | 'legal' | 'supervisor' | 'admin' | 'arbitrator' | 'mediator';
+type UserKey = 'zhang' | 'emily' | 'lina' | 'arjun' | 'legal' | 'supervisor' | 'admin' | 'arbitrator' | 'kenneth' | 'priya' | 'mediator';
 
 const TEAMS: { key: TeamKey; name: string }[] = [
   { key: 'trade', name: '交易纠纷组 Trade disputes' },
@@ -106,6 +117,9 @@ const USERS: DemoUserSpec[] = [
   { key: 'arjun', email: `arjun.mehta@${STAFF_DOMAIN}`, displayName: 'Arjun Mehta 梅阿俊', role: 'specialist', language: 'en', teams: ['compliance', 'service'] },
   { key: 'legal', email: `wang.fang@${STAFF_DOMAIN}`, displayName: '王芳 Wang Fang (法务 Legal)', role: 'legal', language: 'zh-CN', teams: [] },
   { key: 'arbitrator', email: `helen.lau.arbitrator@${STAFF_DOMAIN}`, displayName: '刘海伦 Helen Lau (Arbitrator)', role: 'arbitrator', language: 'en', teams: [] },
+  // The rest of a three-member panel: an accountant and a technical expert beside Helen Lau (a lawyer).
+  { key: 'kenneth', email: `kenneth.cheng.arbitrator@${STAFF_DOMAIN}`, displayName: '郑国华 Kenneth Cheng (Arbitrator, CPA)', role: 'arbitrator', language: 'zh-CN', teams: [] },
+  { key: 'priya', email: `priya.raman.arbitrator@${STAFF_DOMAIN}`, displayName: 'Priya Raman 拉曼 (Arbitrator, technical expert)', role: 'arbitrator', language: 'en', teams: [] },
   { key: 'mediator', email: `tan.ming.mediator@${STAFF_DOMAIN}`, displayName: '陈明 Marcus Tan (调解员)', role: 'mediator', language: 'zh-CN', teams: [] },
 ];
 
@@ -126,7 +140,25 @@ type Step =
   | { do: 'consult'; by: UserKey; team: ConsultationTeam; question: string; answer?: { by: UserKey; text: string } }
   | { do: 'comm'; by: UserKey; direction: 'inbound' | 'outbound'; body: string }
   | { do: 'satisfaction'; by: UserKey; score: number; comment?: string }
-  | { do: 'relation'; user: UserKey; relation: string };
+  | { do: 'relation'; user: UserKey; relation: string }
+  /** Files taken in through the evidence service (a resumable upload in one chunk), by a handler of the case. */
+  | { do: 'exhibits'; by: UserKey; files: (at: { receivedAt: Date; occurredAt: Date }) => DemoExhibitFile[] }
+  /** A seat on the case's open escalation: assigned by `by`, disclosed and answered by the member. */
+  | { do: 'seat'; by: UserKey; member: UserKey; seat?: MemberSeat; disclosure: string; answer: 'accept' | 'decline' }
+  | { do: 'ruling'; by: UserKey; kind: RulingKind; text: string }
+  /** Signs the case's latest ruling. */
+  | { do: 'sign'; by: UserKey }
+  | { do: 'opinion'; by: UserKey; kind: OpinionKind; body: string };
+
+/** A file of a demo case, as a person would upload it. */
+export interface DemoExhibitFile {
+  fileName: string;
+  side: 'complainant' | 'platform';
+  source: string;
+  type?: ExhibitType;
+  internalOnly?: boolean;
+  bytes: Buffer;
+}
 
 interface Complainant {
   uid: string;
@@ -169,6 +201,7 @@ const TRON_DEPOSIT_TX = fakeHash('tron-deposit-150-usdt');
 const TRON_WITHDRAWAL_TX = fakeHash('tron-withdrawal-12000-trx');
 const ETH_THEFT_TX = `0x${fakeHash('eth-theft-1.234567890123456789')}`;
 const BTC_THEFT_TX = fakeHash('btc-theft-3.5');
+const BTC_MARGIN_DEPOSIT_TX = fakeHash('btc-margin-deposit-3.6');
 
 // Texts speak of dates relative to when the complaint happened, so the demo reads right whenever it
 // is seeded: {rcv} (received, YYYYMMDD), {occ_ymd}, {occ_zh} (11 月 3 日), {occ_en} (3 November)
@@ -205,6 +238,10 @@ const consult = (by: UserKey, team: ConsultationTeam, question: string, answer?:
 const assess = (by: UserKey, shares: [string, string, string], findings: string, thirdPartyKind?: string): Step => ({ do: 'assess', by, shares, findings, thirdPartyKind });
 const remedy = (by: UserKey, kind: RemedyKind, details: string, asset?: string, amount?: string): Step => ({ do: 'remedy', by, kind, details, asset, amount });
 const satisfaction = (by: UserKey, score: number, comment?: string): Step => ({ do: 'satisfaction', by, score, comment });
+const seat = (member: UserKey, seatName: MemberSeat | undefined, disclosure: string): Step => ({ do: 'seat', by: 'legal', member, seat: seatName, disclosure, answer: 'accept' });
+const ruling = (by: UserKey, kind: RulingKind, text: string): Step => ({ do: 'ruling', by, kind, text });
+const sign = (by: UserKey): Step => ({ do: 'sign', by });
+const opinion = (by: UserKey, kind: OpinionKind, body: string): Step => ({ do: 'opinion', by, kind, body });
 
 /** Assigned by the supervisor, then opened for initial review (the first response). */
 const opened = (who: UserKey): Step[] => [assign(who), T('start_review', who)];
@@ -999,7 +1036,10 @@ const CASES: CaseSpec[] = [
       T('complete_investigation', 'arjun'),
       assess('arjun', ['0', '20', '80'], 'Buyer reversed the bank transfer after release (chargeback fraud); seller released before the 2-hour settlement hold recommended in the P2P guide.', 'fraud'),
       T('escalate_mediation', 'legal', '买家已委托律师联系平台，双方对损失分担有争议；提交第三方调解。'),
-      T('record_settlement', 'legal', '调解达成和解：买家退还 3,000 USDT 等值款项，平台风险保障基金补偿 1,200 USDT，卖家自行承担 1,000 USDT。'),
+      seat('mediator', undefined, '本人与投诉人、被投诉买家及平台均无任何业务、雇佣或亲属关系，亦未曾代理涉及上述当事人的案件。No conflicts with the complainant, the buyer or the platform.'),
+      // The mediator records the settlement (mediation → execution) and signs it.
+      ruling('mediator', 'settlement', '调解达成和解：买家退还 3,000 USDT 等值款项，平台风险保障基金补偿 1,200 USDT，卖家自行承担 1,000 USDT。\nSettlement: the buyer returns the equivalent of 3,000 USDT, the platform protection fund pays 1,200 USDT, and the seller bears 1,000 USDT.'),
+      sign('mediator'),
       T('complete_execution', 'arjun'),
       satisfaction('arjun', 3, '追回了大部分损失，但流程太长。'),
       T('close', 'arjun'),
@@ -1212,6 +1252,7 @@ const CASES: CaseSpec[] = [
     amounts: [{ asset: 'BTC', amount: '3.5' }],
     steps: [
       ...accepted('zhang'),
+      { do: 'exhibits', by: 'zhang', files: (at) => demoArbitrationExhibits(at) },
       consult('zhang', 'legal', '用户要求恢复仓位，平台是否有义务恢复已按规则成交的止损单仓位？', {
         by: 'legal',
         text: '无恢复仓位义务：止损市价单按可成交价格成交符合交易规则；但若插针保护延迟属实，平台应就延迟部分承担相应责任。',
@@ -1223,8 +1264,27 @@ const CASES: CaseSpec[] = [
       T('object', 'zhang', '用户不接受：要求恢复 3.5 BTC 仓位并全额赔偿。'),
       T('escalate_mediation', 'legal', '用户坚持恢复仓位，双方同意先行第三方调解。'),
       T('record_impasse', 'legal', '调解两轮未达成一致：用户坚持恢复整个仓位，平台仅认可止损滑点损失。提交三人仲裁庭（律师、会计师、技术专家）。', 3),
+      // The panel: each member discloses, then accepts; only then may they see the case.
+      seat('arbitrator', 'lawyer', 'No relationship with the complainant or the exchange in the last five years; I hold no position in BTC derivatives. 与双方无任何关系。'),
+      seat('kenneth', 'accountant', '本人所在会计师事务所三年前曾为平台提供一次税务咨询（已结束，金额不足 5 万港元），与投诉人无任何关系。Disclosed: one tax engagement for the exchange three years ago, since closed.'),
+      seat('priya', 'technical_expert', 'No conflicts. I have published research on exchange matching engines, none funded by this exchange.'),
+      ruling(
+        'arbitrator',
+        'award',
+        '裁决：止损市价单在插针行情中按可成交价格成交符合交易规则，平台无恢复仓位的义务；但插针保护机制延迟 2 秒触发，平台应对该延迟造成的滑点损失承担 35% 的责任，即向申请人支付 0.049 BTC，于本裁决作出之日起 14 日内履行。其余请求驳回。\n' +
+          'Award: the stop-market order was filled at the available price as the trading rules provide, and the exchange is under no duty to restore the position. The spike protection triggered 2 seconds late; the exchange bears 35% of the slippage loss and pays the claimant 0.049 BTC within 14 days of this award. All other claims are dismissed.',
+      ),
+      sign('arbitrator'),
+      sign('kenneth'),
+      sign('priya'),
+      opinion(
+        'priya',
+        'dissent',
+        'I dissent on the share only. The matching-engine log shows the protection threshold was itself misconfigured for BTC perpetuals (0.8% instead of 0.5%); with the documented threshold the stop would have filled near 89,300. The exchange should bear 60% of the slippage loss, not 35%.',
+      ),
+      opinion('kenneth', 'addendum', '补充意见：0.049 BTC 按裁决日 BTC/USDT 参考价折算约 4,500 USDT；平台可选择以 BTC 或等值 USDT 履行，手续费由平台承担。Addendum: the exchange may pay in BTC or the USDT equivalent at the award-date reference rate, fees borne by the exchange.'),
     ],
-    state: 'arbitration',
+    state: 'execution',
   },
   {
     ref: 'TKT-5490126',
@@ -1257,6 +1317,138 @@ const CASES: CaseSpec[] = [
 export const DEMO_CASE_COUNT = CASES.length;
 
 // ---------------------------------------------------------------------------------------------
+// The evidence of the panel arbitration (a BTC perpetual stop-loss filled far below its trigger)
+// ---------------------------------------------------------------------------------------------
+
+/** `YYYY-MM-DD HH:MM:SS` in UTC+8, as Chinese exchange exports write times. */
+function utc8(d: Date): string {
+  const t = new Date(d.getTime() + 8 * 3600_000);
+  return `${t.getUTCFullYear()}-${pad2(t.getUTCMonth() + 1)}-${pad2(t.getUTCDate())} ${pad2(t.getUTCHours())}:${pad2(t.getUTCMinutes())}:${pad2(t.getUTCSeconds())}`;
+}
+const plus = (d: Date, seconds: number) => new Date(d.getTime() + seconds * 1000);
+
+/**
+ * The files of the stop-loss arbitration, times relative to when it happened: the complainant's
+ * support chats (a JSON export and a pasted transcript), their OKX order history, login activity,
+ * the on-chain deposit of the margin, a screenshot, and the platform's internal matching-engine log
+ * (internal only: never shared outside). Exported so tests can build a case like it.
+ */
+export function demoArbitrationExhibits(at: { occurredAt: Date }): DemoExhibitFile[] {
+  const t0 = at.occurredAt;
+  const chatJson = {
+    messages: [
+      { time: plus(t0, 300).toISOString(), from: '客服 小王', text: '您好，这里是在线客服，请问有什么可以帮您？' },
+      { time: plus(t0, 340).toISOString(), from: '邓超', text: '我的 BTC 永续 3.5 BTC 多仓，止损设在 90,000，结果在 86,420 才成交！差了三千多美元一个币。' },
+      { time: plus(t0, 400).toISOString(), from: '客服 小王', text: '已为您记录，止损单触发后以市价成交，极端行情下可能出现滑点。我为您提交交易团队核查。' },
+      { time: plus(t0, 460).toISOString(), from: '邓超', text: '插针只有几秒，你们的插针保护呢？结果出来请直接打我电话 +65 8123 4542。' },
+    ],
+  };
+  const chatText = [
+    `[${utc8(plus(t0, 6 * 3600))}] 客服 小李: 邓先生您好，交易团队初步确认插针保护在 ${utc8(plus(t0, 2))} 才触发。`,
+    `[${utc8(plus(t0, 6 * 3600 + 50))}] 邓超: 也就是说晚了 2 秒？那这 2 秒的损失谁承担？`,
+    '我要求恢复仓位。',
+    `[${utc8(plus(t0, 6 * 3600 + 120))}] 客服 小李: 我们会在 24 小时内给您书面答复。`,
+    '',
+  ].join('\n');
+  const orders = [
+    'Order ID,Order Time(UTC+8),Instrument,Side,Order Type,Order Price,Order Amount,Filled,Avg. Fill Price,Fee,Fee Currency,Status',
+    `612300000000000001,${utc8(plus(t0, -3 * 86_400))},BTC-USDT-SWAP,buy,market,,3.5,3.5,"92,180.4",-0.00175,BTC,Filled`,
+    `612300000000000002,${utc8(plus(t0, -3 * 86_400 + 60))},BTC-USDT-SWAP,sell,stop_market,"90,000.0",3.5,0,,0,BTC,Triggered`,
+    `612300000000000003,${utc8(t0)},BTC-USDT-SWAP,sell,market,,3.5,3.5,"86,420.0",-0.00175,BTC,Filled`,
+    '',
+  ].join('\r\n');
+  const logins = [
+    '时间(UTC+8),IP地址,设备,操作,登录地点,结果',
+    `${utc8(plus(t0, -3 * 86_400 - 120))},203.0.113.41,iPhone 15 Pro (iOS 19.1),登录,香港,成功`,
+    `${utc8(plus(t0, -3 * 86_400 + 50))},203.0.113.41,iPhone 15 Pro (iOS 19.1),设置止损 90000,香港,成功`,
+    `${utc8(plus(t0, 240))},203.0.113.41,iPhone 15 Pro (iOS 19.1),登录,香港,成功`,
+    '',
+  ].join('\n');
+  const onchain = [
+    'chain,type,value,note',
+    `BTC,tx,${BTC_MARGIN_DEPOSIT_TX},保证金充值 3.6 BTC margin deposit`,
+    'BTC,address,bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4,用户自有钱包 the complainant’s own wallet',
+    '',
+  ].join('\n');
+  const engine = [
+    'time,ip,device,action,result',
+    `${plus(t0, -1).toISOString()},10.20.3.7,matching-engine-3,BTC-USDT-SWAP 价格偏离指数 1.2%,spike detected`,
+    `${plus(t0, 2).toISOString()},10.20.3.7,matching-engine-3,插针保护触发 spike protection engaged (threshold 0.8%),late 2.0s`,
+    '',
+  ].join('\n');
+  return [
+    { fileName: '在线客服对话-导出.json', side: 'complainant', source: 'live_chat', type: 'chat_transcript', bytes: Buffer.from(JSON.stringify(chatJson, null, 2), 'utf8') },
+    { fileName: '客服对话-第二次.txt', side: 'complainant', source: 'live_chat', type: 'chat_transcript', bytes: Buffer.from(chatText, 'utf8') },
+    { fileName: 'okx-order-history.csv', side: 'complainant', source: 'okx_export', type: 'order_history', bytes: Buffer.from(orders, 'utf8') },
+    { fileName: '登录记录.csv', side: 'platform', source: 'risk_system', type: 'activity_log', bytes: Buffer.from(logins, 'utf8') },
+    { fileName: 'margin-deposit.csv', side: 'complainant', source: 'complainant', type: 'onchain_reference', bytes: Buffer.from(onchain, 'utf8') },
+    { fileName: '止损单截图.png', side: 'complainant', source: 'app_feedback', type: 'image', bytes: demoPng(96, 54) },
+    { fileName: 'matching-engine-3.log.csv', side: 'platform', source: 'matching_engine', type: 'activity_log', internalOnly: true, bytes: Buffer.from(engine, 'utf8') },
+  ];
+}
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  let c = 0xffffffff;
+  for (const b of body) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(data.length);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE((c ^ 0xffffffff) >>> 0);
+  return Buffer.concat([head, body, crc]);
+}
+
+/** A small, valid RGB PNG (a price chart's colours: a red fall across a grey grid), the same bytes every time. */
+export function demoPng(width: number, height: number): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // truecolour
+  const raw = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * (width * 3 + 1);
+    for (let x = 0; x < width; x++) {
+      // A line falling from the top left to the bottom right, on a grid every 8 pixels.
+      const onLine = Math.abs(y - Math.round((x * (height - 1)) / (width - 1))) <= 1;
+      const grid = x % 8 === 0 || y % 8 === 0;
+      const [r, g, b] = onLine ? [214, 48, 49] : grid ? [220, 220, 220] : [250, 250, 250];
+      raw[row + 1 + x * 3] = r;
+      raw[row + 2 + x * 3] = g;
+      raw[row + 3 + x * 3] = b;
+    }
+  }
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', zlib.deflateSync(raw, { level: 9 })), pngChunk('IEND', Buffer.alloc(0))]);
+}
+
+/** Takes a file in as a person's upload would: a resumable upload, sent in one chunk, hashed while it arrives. */
+async function takeIn(deps: EvidenceDeps, ctx: ServiceContext & { actor: UserActor }, caseId: string, f: DemoExhibitFile): Promise<void> {
+  const sha256 = createHash('sha256').update(f.bytes).digest('hex');
+  const { uploadId } = await beginUpload(deps, ctx, {
+    caseId,
+    fileName: f.fileName,
+    size: f.bytes.length,
+    sha256,
+    side: f.side,
+    source: f.source,
+    ...(f.type ? { type: f.type } : {}),
+    ...(f.internalOnly ? { internalOnly: true } : {}),
+  });
+  const done = await appendChunk(deps, ctx, { uploadId, offset: 0, body: Readable.from([f.bytes]) });
+  if (!done.complete) throw new Error(`demo seed: the upload of ${f.fileName} did not complete`);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Running it
 // ---------------------------------------------------------------------------------------------
 
@@ -1287,7 +1479,13 @@ function userContext(u: CreatedUser): ServiceContext & { actor: UserActor } {
 
 export async function seedDemo(
   db: DB,
-  options: { dataDir: string; log?: (line: string) => void; now?: Date },
+  options: {
+    dataDir: string;
+    log?: (line: string) => void;
+    now?: Date;
+    /** Where demo exhibits are stored; by default the filesystem store under the data directory (as the server's default). */
+    evidence?: EvidenceDeps;
+  },
 ): Promise<SeedDemoResult> {
   const log = options.log ?? (() => {});
   const now = options.now ?? new Date();
@@ -1379,7 +1577,13 @@ export async function seedDemo(
   };
   const ordered = [...CASES].sort((a, b) => b.ageMinutes - a.ageMinutes);
   const started = Date.now();
-  for (const spec of ordered) await seedCase(db, spec, { now, users, teamIds, intakeKeyId: intakeKeyRow.id, intakeCtx });
+  const evidence = options.evidence ?? {
+    db,
+    store: new FsBlobStore(path.join(options.dataDir, 'evidence', 'blobs')),
+    uploadsDir: path.join(options.dataDir, 'evidence', 'uploads'),
+    maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
+  };
+  for (const spec of ordered) await seedCase(db, spec, { now, users, teamIds, intakeKeyId: intakeKeyRow.id, intakeCtx, evidence });
   log(`Arbitra demo: ${ordered.length} cases created in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 
   return { credentialsFile, users: credentials, intakeKey, cases: ordered.length, alreadySeeded: false };
@@ -1428,7 +1632,7 @@ function credentialLines(users: Map<UserKey, CreatedUser>, intakeKey: string, cr
 async function seedCase(
   db: DB,
   template: CaseSpec,
-  env: { now: Date; users: Map<UserKey, CreatedUser>; teamIds: Map<TeamKey, string>; intakeKeyId: string; intakeCtx: () => ServiceContext },
+  env: { now: Date; users: Map<UserKey, CreatedUser>; teamIds: Map<TeamKey, string>; intakeKeyId: string; intakeCtx: () => ServiceContext; evidence: EvidenceDeps },
 ): Promise<void> {
   const receivedAt = new Date(env.now.getTime() - template.ageMinutes * 60_000);
   const occurredAt = new Date(receivedAt.getTime() - template.occurredMinutesBefore * 60_000);
@@ -1458,7 +1662,7 @@ async function seedCase(
 
   for (const [i, step] of spec.steps.entries()) {
     try {
-      await runStep(db, caseId, step, { ctx, user, current });
+      await runStep(db, caseId, step, { ctx, user, current, evidence: env.evidence, at: { receivedAt, occurredAt } });
     } catch (error) {
       const what = step.do === 't' ? `${step.do}:${step.action}` : step.do;
       const detail = error instanceof Error ? error.message : String(error);
@@ -1477,6 +1681,8 @@ async function runStep(
     ctx: (k: UserKey) => ServiceContext & { actor: UserActor };
     user: (k: UserKey) => CreatedUser;
     current: () => Promise<{ status: string; category: string; subcategory: string; tier: string; priority: string }>;
+    evidence: EvidenceDeps;
+    at: { receivedAt: Date; occurredAt: Date };
   },
 ): Promise<void> {
   switch (step.do) {
@@ -1561,5 +1767,31 @@ async function runStep(
       await recordRelation(db, h.ctx('supervisor'), { userId: h.user(step.user).id, exchangeUid: c.exchange_uid, relation: step.relation });
       return;
     }
+    case 'exhibits':
+      for (const f of step.files(h.at)) await takeIn(h.evidence, h.ctx(step.by), caseId, f);
+      return;
+    case 'seat': {
+      const escalation = await openEscalationOf(db, caseId);
+      const { id } = await assignMember(db, h.ctx(step.by), { escalationId: escalation.id, userId: h.user(step.member).id, seat: step.seat ?? null });
+      await disclose(db, h.ctx(step.member), { memberId: id, disclosure: step.disclosure });
+      await answerSeat(db, h.ctx(step.member), { memberId: id, answer: step.answer });
+      return;
+    }
+    case 'ruling': {
+      const escalation = await openEscalationOf(db, caseId);
+      await recordRuling(db, h.ctx(step.by), { escalationId: escalation.id, kind: step.kind, text: step.text });
+      return;
+    }
+    case 'sign':
+      await signRuling(db, h.ctx(step.by), { rulingId: (await latestRulingOf(db, caseId)).id });
+      return;
+    case 'opinion':
+      await addOpinion(db, h.ctx(step.by), { rulingId: (await latestRulingOf(db, caseId)).id, kind: step.kind, body: step.body });
+      return;
   }
 }
+
+const openEscalationOf = (db: DB, caseId: string) =>
+  db.selectFrom('escalations').select('id').where('case_id', '=', caseId).where('status', '=', 'open').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+
+const latestRulingOf = (db: DB, caseId: string) => db.selectFrom('rulings').select('id').where('case_id', '=', caseId).orderBy('decided_at', 'desc').executeTakeFirstOrThrow();

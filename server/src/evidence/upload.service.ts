@@ -10,19 +10,19 @@ import type { DB } from '../db/database';
 import type { ServiceContext, UserActor } from '../context';
 import { audit } from '../audit/audit.service';
 import { AppError, badInput, conflict } from '../../../shared/errors';
-import { sniffMediaType, isAllowedMediaType } from '../../../shared/evidence/sniff';
-import { parseEvidence, suggestExhibitType, EXHIBIT_TYPES, type ExhibitType } from '../../../shared/evidence';
+import { EXHIBIT_TYPES, type ExhibitType, type ParseResult } from '../../../shared/evidence';
 import { insertEvent } from '../repositories/cases.repository';
 import * as repo from '../repositories/evidence.repository';
 import { lockedVisibleCase } from '../services/cases.service';
-import { MAX_PARSE_BYTES, type EvidenceDeps } from './evidence-deps';
+import type { EvidenceDeps } from './evidence-deps';
+import { ContentInspection, SNIFF_BYTES, describeHead, readHead } from './content-inspection';
+import { openChunkWriter, type ChunkWriter } from './chunk-writer';
 
 type Ctx = ServiceContext & { actor: UserActor };
 
 export const EXHIBIT_SIDES = ['complainant', 'platform'] as const;
 export type ExhibitSide = (typeof EXHIBIT_SIDES)[number];
 const SIDE_PREFIX: Record<ExhibitSide, string> = { complainant: 'C', platform: 'R' };
-const SNIFF_BYTES = 8192;
 
 export interface BeginUploadInput {
   caseId: string;
@@ -38,8 +38,16 @@ export interface BeginUploadInput {
   deviceId?: string;
 }
 
-/** Running hashes of open uploads, so a chunk costs only its own bytes; rebuilt from disk when lost. */
-const runningHashes = new Map<string, { offset: number; hash: Hash }>();
+/**
+ * Running hashes of open uploads, so a chunk costs only its own bytes, with what was gathered of the
+ * content for completion (see ContentInspection); rebuilt from disk when lost.
+ */
+interface RunningUpload {
+  offset: number;
+  hash: Hash;
+  inspection: ContentInspection;
+}
+const runningUploads = new Map<string, RunningUpload>();
 /** One chunk at a time per upload on this instance. */
 const busy = new Set<string>();
 
@@ -71,7 +79,7 @@ export async function beginUpload(deps: EvidenceDeps, ctx: Ctx, input: BeginUplo
   });
   await fsp.mkdir(deps.uploadsDir, { recursive: true, mode: 0o700 });
   await fsp.writeFile(partPath(deps, upload.id), new Uint8Array(0), { mode: 0o600 });
-  runningHashes.set(upload.id, { offset: 0, hash: createHash('sha256') });
+  runningUploads.set(upload.id, { offset: 0, hash: createHash('sha256'), inspection: new ContentInspection(input.size, input.type ?? null) });
   return { uploadId: upload.id, offset: 0, size: input.size };
 }
 
@@ -86,11 +94,17 @@ export async function uploadStatus(deps: EvidenceDeps, ctx: Ctx, uploadId: strin
   return { uploadId: u.id, offset: Number(u.received_bytes), size: Number(u.declared_size), status: u.status, exhibitId: u.exhibit_id };
 }
 
-async function hashOfPrefix(file: string, length: number): Promise<Hash> {
+/** The running state of an upload rebuilt from the first `length` bytes on disk. */
+async function runningFromDisk(file: string, length: number, size: number, type: ExhibitType | null): Promise<RunningUpload> {
   const hash = createHash('sha256');
-  if (length === 0) return hash;
-  for await (const chunk of fs.createReadStream(file, { start: 0, end: length - 1 })) hash.update(chunk as Buffer);
-  return hash;
+  const inspection = new ContentInspection(size, type);
+  if (length > 0) {
+    for await (const chunk of fs.createReadStream(file, { start: 0, end: length - 1, highWaterMark: 1024 * 1024 })) {
+      hash.update(chunk as Buffer);
+      inspection.push(chunk as Buffer);
+    }
+  }
+  return { offset: length, hash, inspection };
 }
 
 /**
@@ -111,49 +125,61 @@ export async function appendChunk(
   busy.add(u.id);
   const file = partPath(deps, u.id);
   try {
-    let state = runningHashes.get(u.id);
+    let state = runningUploads.get(u.id);
     if (!state || state.offset !== received) {
       // The instance restarted or another one took the earlier chunks: rebuild from what is on disk.
       await fsp.truncate(file, received).catch(async () => fsp.writeFile(file, new Uint8Array(0), { mode: 0o600 }));
-      state = { offset: received, hash: await hashOfPrefix(file, received) };
+      state = await runningFromDisk(file, received, size, (u.exhibit_type as ExhibitType | null) ?? null);
+      runningUploads.set(u.id, state);
     }
     const running = state.hash.copy();
+    const inspection = state.inspection;
     // The chunk's own hash only when the client declared one to check: it is a second full pass.
     const chunkHash = input.chunkSha256 ? createHash('sha256') : null;
     let written = 0;
     const fh = await fsp.open(file, 'r+');
-    const writer = new BatchWriter(fh, received);
+    let writer: ChunkWriter | null = null;
     try {
       await fh.truncate(received);
+      writer = await openChunkWriter(fh, file, received);
+      // Each piece as received: hashed, looked at for completion, and written; the file is not read back.
       for await (const piece of input.body) {
         const buf = piece as Buffer;
         if (received + written + buf.length > size) throw badInput('evidence.upload.exceeds_declared_size', 'size', { size });
         running.update(buf);
         chunkHash?.update(buf);
+        inspection.push(buf);
         written += buf.length;
-        await writer.add(buf);
+        const full = writer.add(buf);
+        if (full) await full;
       }
       await writer.finish();
       if (written === 0) throw badInput('evidence.upload.empty_chunk', 'body');
       if (chunkHash && chunkHash.digest('hex') !== input.chunkSha256) throw badInput('evidence.upload.chunk_hash_mismatch', 'chunkSha256');
       await fh.sync();
     } catch (error) {
-      await writer.settle(); // no write of this chunk may land after the truncate
+      inspection.rewind(received);
+      await writer?.settle(); // no write of this chunk may land after the truncate
       await fh.truncate(received).catch(() => {});
       throw error;
     } finally {
+      await writer?.close().catch(() => {});
       await fh.close();
     }
     const offset = received + written;
     if (!(await repo.advanceUpload(deps.db, u.id, received, offset))) {
+      inspection.rewind(received);
       await fsp.truncate(file, received).catch(() => {});
       throw conflict('evidence.upload.offset_mismatch', 'offset', { expected: received });
     }
-    runningHashes.set(u.id, { offset, hash: running });
-    if (offset < size) return { uploadId: u.id, offset, size, complete: false as const };
+    runningUploads.set(u.id, { offset, hash: running, inspection });
+    if (offset < size) {
+      inspection.release();
+      return { uploadId: u.id, offset, size, complete: false as const };
+    }
     const sha256 = running.digest('hex');
-    runningHashes.delete(u.id);
-    const exhibit = await completeUpload(deps, ctx, u.id, sha256);
+    runningUploads.delete(u.id);
+    const exhibit = await completeUpload(deps, ctx, u.id, sha256, inspection);
     return { uploadId: u.id, offset, size, complete: true as const, exhibit };
   } catch (error) {
     if (error instanceof AppError) throw error;
@@ -164,92 +190,12 @@ export async function appendChunk(
   }
 }
 
-/** Bytes gathered from the request before one positional write. */
-const WRITE_BATCH_BYTES = 1024 * 1024;
-const WRITE_BATCH_BUFFERS = 256;
-
 /**
- * Writes a chunk's pieces in order from `position`, gathered into batches of about 1 MiB (one
- * writev each instead of a write per 64 KiB socket read), with one batch in flight while the next
- * is received and hashed. At most two batches are held, and a slow disk still holds back the
- * request stream: `add` waits for the write in flight before starting the next.
+ * The upload is whole: its hash checked against the declared one, its type sniffed, stored under
+ * its hash, parsed, and recorded as an exhibit. What the content tells comes from the inspection
+ * fed while the bytes streamed in; only when it could not see them all is the file read here.
  */
-class BatchWriter {
-  private batch: Buffer[] = [];
-  private batchBytes = 0;
-  private inflight: Promise<void> | null = null;
-
-  constructor(
-    private readonly fh: fsp.FileHandle,
-    private position: number,
-  ) {}
-
-  async add(buf: Buffer): Promise<void> {
-    this.batch.push(buf);
-    this.batchBytes += buf.length;
-    if (this.batchBytes >= WRITE_BATCH_BYTES || this.batch.length >= WRITE_BATCH_BUFFERS) await this.flush();
-  }
-
-  /** Writes what is gathered and waits for every write; throws if one failed. */
-  async finish(): Promise<void> {
-    await this.flush();
-    await this.wait();
-  }
-
-  /** Waits for the write in flight, whatever its outcome (before truncating after a failure). */
-  async settle(): Promise<void> {
-    const pending = this.inflight;
-    this.inflight = null;
-    await pending?.catch(() => {});
-  }
-
-  private async wait(): Promise<void> {
-    const pending = this.inflight;
-    this.inflight = null;
-    if (pending) await pending;
-  }
-
-  private async flush(): Promise<void> {
-    await this.wait();
-    if (this.batch.length === 0) return;
-    const pending = writeAll(this.fh, this.batch, this.position);
-    pending.catch(() => {}); // observed by wait() or settle(); not an unhandled rejection meanwhile
-    this.inflight = pending;
-    this.position += this.batchBytes;
-    this.batch = [];
-    this.batchBytes = 0;
-  }
-}
-
-/** Writes all of `bufs` at `position`, going on after a short write. */
-async function writeAll(fh: fsp.FileHandle, bufs: Buffer[], position: number): Promise<void> {
-  let rest = bufs;
-  let at = position;
-  while (rest.length > 0) {
-    const { bytesWritten } = await fh.writev(rest, at);
-    if (bytesWritten <= 0) throw new Error('evidence upload: a write made no progress');
-    at += bytesWritten;
-    let skip = bytesWritten;
-    let k = 0;
-    while (k < rest.length && skip >= rest[k]!.length) skip -= rest[k++]!.length;
-    rest = rest.slice(k);
-    if (skip > 0) rest[0] = rest[0]!.subarray(skip);
-  }
-}
-
-async function readHead(file: string, n: number): Promise<Uint8Array> {
-  const fh = await fsp.open(file, 'r');
-  try {
-    const buf = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(buf, 0, n, 0);
-    // A view of the bytes read, not a copy (this is up to MAX_PARSE_BYTES + 1).
-    return new Uint8Array(buf.buffer, buf.byteOffset, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
-
-async function completeUpload(deps: EvidenceDeps, ctx: Ctx, uploadId: string, sha256: string) {
+async function completeUpload(deps: EvidenceDeps, ctx: Ctx, uploadId: string, sha256: string, inspection: ContentInspection) {
   const u = (await repo.findUpload(deps.db, uploadId))!;
   const file = partPath(deps, uploadId);
   const fail = async (error: AppError) => {
@@ -261,24 +207,16 @@ async function completeUpload(deps: EvidenceDeps, ctx: Ctx, uploadId: string, sh
     throw error;
   };
   if (sha256 !== u.declared_sha256) return fail(badInput('evidence.upload.hash_mismatch', 'sha256', { computed: sha256 }));
-  const head = await readHead(file, SNIFF_BYTES);
-  const sniffed = sniffMediaType(head);
-  if (!isAllowedMediaType(sniffed.mediaType)) return fail(new AppError('bad_input', 'evidence.upload.type_not_allowed', { field: 'body', params: { mediaType: sniffed.mediaType } }));
+  const head = inspection.headOfComplete() ?? (await readHead(file, SNIFF_BYTES));
+  const { sniffed, allowed, type } = describeHead(head, (u.exhibit_type as ExhibitType | null) ?? null);
+  if (!allowed) return fail(new AppError('bad_input', 'evidence.upload.type_not_allowed', { field: 'body', params: { mediaType: sniffed.mediaType } }));
   const size = Number(u.declared_size);
 
   // The bytes are verified: store them once, under their hash.
   await deps.store.put(sha256, file, size);
   await repo.insertBlobIfNew(deps.db, { sha256, size, media_type: sniffed.mediaType, store: deps.store.kind });
 
-  const headText = sniffed.family === 'text' ? new TextDecoder('utf-8', { fatal: false }).decode(head) : '';
-  const type = (u.exhibit_type as ExhibitType | null) ?? suggestExhibitType(sniffed.mediaType, headText);
-  // One byte past the limit: parseEvidence then checks the first MAX_PARSE_BYTES (UTF-8, line
-  // length) and answers evidence.parse.too_large without reading records. Cut at exactly the limit,
-  // it would parse 64 MiB of records only to throw them away, and fail on the row cut in half.
-  const bytes = await readHead(file, Math.min(size, MAX_PARSE_BYTES + 1));
-  let parsed = parseEvidence({ bytes, type, maxTextBytes: MAX_PARSE_BYTES, mapping: (u.mapping as Record<string, string> | null) ?? undefined } as Parameters<typeof parseEvidence>[0]);
-  if (size > MAX_PARSE_BYTES && parsed.status === 'parsed')
-    parsed = { status: 'failed', error: { messageKey: 'evidence.parse.too_large', line: 0, column: 0, params: { maximum: MAX_PARSE_BYTES } } };
+  const parsed = await inspection.parse(file, type, (u.mapping as Record<string, string> | null) ?? undefined);
   await fsp.rm(file, { force: true });
   return recordExhibit(deps, ctx, u, { sha256, size, mediaType: sniffed.mediaType, type, parsed });
 }
@@ -287,7 +225,7 @@ async function recordExhibit(
   deps: EvidenceDeps,
   ctx: Ctx,
   u: NonNullable<Awaited<ReturnType<typeof repo.findUpload>>>,
-  f: { sha256: string; size: number; mediaType: string; type: ExhibitType; parsed: ReturnType<typeof parseEvidence> },
+  f: { sha256: string; size: number; mediaType: string; type: ExhibitType; parsed: ParseResult },
 ) {
   return deps.db.transaction().execute(async (trx) => {
     const c = await lockedVisibleCase(trx, ctx, u.case_id);
@@ -339,8 +277,9 @@ async function recordExhibit(
     await insertEvent(trx, { case_id: c.id, type: 'exhibit.added', actor_id: ctx.actor.userId, at: now, payload: { exhibitId: exhibit.id, exhibitNumber, type: f.type, parseStatus: parsed.status } });
     // The same file from another complainant: a signal on both cases.
     for (const other of await repo.casesCitingBlobElsewhere(trx, f.sha256, c.complainant_id)) {
-      await repo.insertSignal(trx, { case_id: c.id, other_case_id: other.case_id, blob_sha256: f.sha256 });
-      await repo.insertSignal(trx, { case_id: other.case_id, other_case_id: c.id, blob_sha256: f.sha256 });
+      // Each side names the other case by number too: a workstation may hold only one of them.
+      await repo.insertSignal(trx, { case_id: c.id, other_case_id: other.case_id, other_case_number: other.case_number, blob_sha256: f.sha256 });
+      await repo.insertSignal(trx, { case_id: other.case_id, other_case_id: c.id, other_case_number: c.case_number, blob_sha256: f.sha256 });
       for (const [a, b] of [[c.id, other.case_number], [other.case_id, c.case_number]] as const)
         await insertEvent(trx, { case_id: a, type: 'evidence.signal', actor_id: null, at: now, payload: { kind: 'shared_file_across_complainants', sha256: f.sha256, otherCaseNumber: b } });
     }

@@ -16,6 +16,8 @@ import { registerEvidenceRoutes } from './evidence.routes';
 import type { EvidenceDeps } from '../evidence/evidence-deps';
 import type { ChangeNotifier } from '../sync/change-notifier';
 import { evidenceDeps } from '../evidence/store-from-config';
+import { registerDossierRoutes } from './dossier.routes';
+import type { DossierQueue } from '../dossiers/dossier-jobs';
 
 export interface AppDeps {
   db: DB;
@@ -26,6 +28,8 @@ export interface AppDeps {
   evidence?: EvidenceDeps;
   /** Postgres LISTEN/NOTIFY fan-out for the sync subscription. */
   changes?: ChangeNotifier | null;
+  /** The dossier render queue; without it, dossier requests are refused (downloads still work). */
+  dossierQueue?: DossierQueue | null;
 }
 
 export function requestMeta(req: FastifyRequest): RequestMeta {
@@ -129,6 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           meta,
           log: req.log,
           changes: deps.changes ?? null,
+          dossierQueue: deps.dossierQueue ?? null,
           setSessionCookie: (value, expiresAt) => {
             if (value === null) res.clearCookie(SESSION_COOKIE, { path: '/' });
             else res.setCookie(SESSION_COOKIE, value, { path: '/', httpOnly: true, sameSite: 'strict', secure: false, expires: expiresAt });
@@ -139,7 +144,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await registerIntakeRoutes(app, deps);
-  await registerEvidenceRoutes(app, deps.evidence ?? evidenceDeps(deps.db, deps.config));
+  const evidence = deps.evidence ?? evidenceDeps(deps.db, deps.config);
+  await registerEvidenceRoutes(app, evidence);
+  await registerDossierRoutes(app, { db: deps.db, store: evidence.store });
   return app;
 }
 

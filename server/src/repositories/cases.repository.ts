@@ -141,7 +141,7 @@ export function complainantPii(db: DB, complainantId: string) {
 }
 
 export interface CaseListFilter {
-  visibility: { all: true } | { all: false; teamIds: string[]; userId: string; unassignedQueue: boolean } | { none: true };
+  visibility: { all: true } | { all: false; teamIds: string[]; userId: string; unassignedQueue: boolean; acceptedSeat?: boolean } | { none: true };
   status?: string[];
   category?: string;
   tier?: string;
@@ -161,6 +161,20 @@ export async function listCases(db: DB, f: CaseListFilter) {
         eb('cases.assignee_id', '=', v.userId),
         ...(v.teamIds.length ? [eb('cases.team_id', 'in', v.teamIds)] : []),
         ...(v.unassignedQueue ? [eb('cases.team_id', 'is', null)] : []),
+        // Arbitrators and mediators: cases where they hold a seat they accepted after disclosure.
+        ...(v.acceptedSeat
+          ? [
+              eb.exists(
+                eb
+                  .selectFrom('escalation_members')
+                  .select('escalation_members.id')
+                  .whereRef('escalation_members.case_id', '=', 'cases.id')
+                  .where('escalation_members.user_id', '=', v.userId)
+                  .where('escalation_members.accepted_at', 'is not', null)
+                  .where('escalation_members.declined_at', 'is', null),
+              ),
+            ]
+          : []),
       ]),
     );
   }

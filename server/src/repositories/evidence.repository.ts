@@ -113,7 +113,7 @@ export const casesCitingBlobElsewhere = (db: DB, sha256: string, complainantId: 
     .where('cases.complainant_id', '<>', complainantId)
     .execute();
 
-export const insertSignal = (trx: DB, v: { case_id: string; other_case_id: string; blob_sha256: string }) =>
+export const insertSignal = (trx: DB, v: { case_id: string; other_case_id: string; other_case_number: string; blob_sha256: string }) =>
   trx.insertInto('evidence_signals').values(v).onConflict((oc) => oc.columns(['case_id', 'other_case_id', 'blob_sha256']).doNothing()).execute();
 
 export const signalsOfCase = (db: DB, caseId: string) =>

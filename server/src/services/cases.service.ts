@@ -8,6 +8,7 @@ import { audit, auditRead } from '../audit/audit.service';
 import { AppError, badInput, conflict, forbidden } from '../../../shared/errors';
 import { decide, availableActions, refusalMessageKey, type CaseFacts, type RefusalReason } from '../../../shared/lifecycle';
 import {
+  EXTERNAL_ROLES,
   MONETARY_REMEDY_KINDS,
   RESOLVED_STATES,
   type CaseAction,
@@ -19,7 +20,8 @@ import {
 } from '../../../shared/domain';
 import { pauseClock, policyFor, recordFirstResponse, recordResolution, reprioritize, resumeClock, slaStatus } from '../../../shared/sla';
 import { Money, sumAmounts, toUsd } from '../../../shared/money';
-import { canSeeCase, caseVisibility } from '../trpc/policy';
+import { canSeeCase, caseVisibility, type CaseScope } from '../trpc/policy';
+import { ESCALATION_KIND_OF, isMemberRole } from '../../../shared/rulings';
 import { clockColumns, clockOf } from './case-clock';
 import { approvalThresholdUsd } from './rules.service';
 import { USD_VALUE_LIMIT } from './case-intake.service';
@@ -37,6 +39,7 @@ import {
   updateCase,
 } from '../repositories/cases.repository';
 import * as work from '../repositories/case-work.repository';
+import { acceptedMemberIds, hasAcceptedSeatOnOpen, openEscalationHasRuling } from '../repositories/escalations.repository';
 
 type Ctx = ServiceContext & { actor: UserActor };
 
@@ -54,16 +57,22 @@ const REFUSAL_KIND: Record<RefusalReason, AppError['kind']> = {
   resume_state_missing: 'conflict',
 };
 
+/** What decides who sees the case; for an arbitrator or mediator, the accepted seats on its escalations. */
+async function scopeOf(db: DB, ctx: Ctx, c: CaseRow): Promise<CaseScope> {
+  if (!EXTERNAL_ROLES.includes(ctx.actor.role)) return c;
+  return { team_id: c.team_id, assignee_id: c.assignee_id, accepted_external_ids: await acceptedMemberIds(db, c.id) };
+}
+
 /** A case the actor may see, or not_found (never a hint that an invisible case exists). */
 export async function visibleCase(db: DB, ctx: Ctx, caseId: string): Promise<CaseRow> {
   const c = await findCase(db, caseId);
-  if (!c || !canSeeCase(ctx.actor, c)) throw new AppError('not_found', 'error.case_not_found', { field: 'caseId' });
+  if (!c || !canSeeCase(ctx.actor, await scopeOf(db, ctx, c))) throw new AppError('not_found', 'error.case_not_found', { field: 'caseId' });
   return c;
 }
 
 export async function lockedVisibleCase(trx: DB, ctx: Ctx, caseId: string): Promise<CaseRow> {
   const c = await findCaseForUpdate(trx, caseId);
-  if (!c || !canSeeCase(ctx.actor, c)) throw new AppError('not_found', 'error.case_not_found', { field: 'caseId' });
+  if (!c || !canSeeCase(ctx.actor, await scopeOf(trx, ctx, c))) throw new AppError('not_found', 'error.case_not_found', { field: 'caseId' });
   // 回避制度: a handler related to the complainant does not work on the case, assigned or not.
   if (await hasRelation(trx, ctx.actor.userId, c.complainant_id)) throw conflict('case.recusal_conflict', 'caseId');
   return c;
@@ -268,12 +277,15 @@ export async function recordRelation(db: DB, ctx: Ctx, input: { userId: string; 
 // The lifecycle
 
 async function gatherFacts(db: DB, ctx: Ctx, c: CaseRow, reason: string | null): Promise<CaseFacts> {
-  const [assessment, remedies, classified, pending, threshold] = await Promise.all([
+  const role = ctx.actor.role;
+  const [assessment, remedies, classified, pending, threshold, externalAssigned] = await Promise.all([
     work.currentAssessment(db, c.id),
     work.remediesOf(db, c.id),
     work.hasEvent(db, c.id, 'case.classified'),
     work.pendingApproval(db, c.id),
     approvalThresholdUsd(db),
+    // An arbitrator acts on an open arbitration, a mediator on an open mediation, from an accepted seat.
+    isMemberRole(role) ? hasAcceptedSeatOnOpen(db, c.id, ctx.actor.userId, ESCALATION_KIND_OF[role]) : Promise.resolve(false),
   ]);
   const inPlay = remedies.filter((r) => r.status === 'draft' || r.status === 'approved');
   const monetary = inPlay.filter((r) => (MONETARY_REMEDY_KINDS as readonly string[]).includes(r.kind));
@@ -291,7 +303,7 @@ async function gatherFacts(db: DB, ctx: Ctx, c: CaseRow, reason: string | null):
     remedyProposerId: pending?.requested_by ?? null,
     reason,
     resumeState: (c.resume_status as CaseState | null) ?? null,
-    externalAssigned: false,
+    externalAssigned,
   };
 }
 
@@ -402,6 +414,8 @@ async function applySideEffects(trx: DB, ctx: Ctx, c: CaseRow, input: Transition
       return;
     }
     case 'record_ruling':
+      // A binding ruling is a record of its own (escalations.service recordRuling): never a bare status change.
+      if (!(await openEscalationHasRuling(trx, c.id, 'arbitration'))) throw conflict('case.ruling_required', 'action');
       await work.closeOpenEscalations(trx, c.id, 'ruled', now);
       return;
     case 'complete_execution':
@@ -578,6 +592,19 @@ export async function slaDueSoon(db: DB, ctx: Ctx, input: { withinMinutes: numbe
         eb('assignee_id', '=', v.userId),
         ...(v.teamIds.length ? [eb('team_id', 'in', v.teamIds)] : []),
         ...(v.unassignedQueue ? [eb('team_id', 'is', null)] : []),
+        ...(v.acceptedSeat
+          ? [
+              eb.exists(
+                eb
+                  .selectFrom('escalation_members')
+                  .select('escalation_members.id')
+                  .whereRef('escalation_members.case_id', '=', 'cases.id')
+                  .where('escalation_members.user_id', '=', v.userId)
+                  .where('escalation_members.accepted_at', 'is not', null)
+                  .where('escalation_members.declined_at', 'is', null),
+              ),
+            ]
+          : []),
       ]),
     );
   }

@@ -87,10 +87,11 @@ function keyExpression(table: SyncedTable) {
   return sql.join(cols.map((c) => sql`${sql.ref(c)}::text`), sql` || '|' || `);
 }
 
-/** Tables keyed by a uuid are matched on it directly, so the primary-key index serves the lookup. */
+/** Tables keyed by a uuid (or a bigint) are matched on it directly, so the primary-key index serves the lookup. */
 const TEXT_KEYED: readonly SyncedTable[] = ['tiering_rules', 'sla_policies', 'asset_rates'];
 function keyMatch(table: SyncedTable, keys: string[]) {
   if (TEXT_KEYED.includes(table)) return sql`${keyExpression(table)} = any(${keys}::text[])`;
+  if (table === 'custody_entries') return sql`seq = any(${keys}::bigint[])`;
   return sql`id = any(${keys}::uuid[])`;
 }
 

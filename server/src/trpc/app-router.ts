@@ -6,6 +6,9 @@ import { rulesRouter } from './routers/rules.router';
 import { auditRouter } from './routers/audit.router';
 import { evidenceRouter } from './routers/evidence.router';
 import { syncRouter } from './routers/sync.router';
+import { reportsRouter } from './routers/reports';
+import { escalationsRouter } from './routers/escalations';
+import { dossiersRouter } from './routers/dossiers';
 
 export const appRouter = router({
   auth: authRouter,
@@ -15,6 +18,9 @@ export const appRouter = router({
   audit: auditRouter,
   evidence: evidenceRouter,
   sync: syncRouter,
+  reports: reportsRouter,
+  escalations: escalationsRouter,
+  dossiers: dossiersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -79,6 +79,28 @@ export const PROCEDURE_ACCESS = {
   // Audit.
   'audit.caseTrail': ['supervisor', 'legal', 'admin'],
   'audit.verify': ['admin', 'supervisor'],
+
+  // Reports: figures over many cases (each requester's own visible cases), exported as a PDF.
+  'reports.transparency': ['legal', 'supervisor', 'admin'],
+
+  // Escalations: legal and supervisors seat arbitrators and mediators; a seated member discloses,
+  // answers, rules, signs and adds opinions on their own seat (the service checks which).
+  'escalations.forCase': [...HANDLERS, 'admin', 'arbitrator', 'mediator'],
+  'escalations.mySeats': ['arbitrator', 'mediator'],
+  'escalations.assignMember': ['legal', 'supervisor'],
+  'escalations.disclose': ['arbitrator', 'mediator'],
+  'escalations.answerSeat': ['arbitrator', 'mediator'],
+  'escalations.recordRuling': ['arbitrator', 'mediator'],
+  'escalations.signRuling': ['arbitrator', 'mediator'],
+  'escalations.addOpinion': ['arbitrator', 'mediator'],
+
+  // PDF dossiers: handlers who see the case request them; a requester (or legal, a supervisor)
+  // follows and downloads one; an arbitrator or mediator with an accepted seat requests and reads
+  // their own redacted copy (the service checks the case and the dossier).
+  'dossiers.request': HANDLERS,
+  'dossiers.requestExternal': ['arbitrator', 'mediator'],
+  'dossiers.status': [...HANDLERS, 'arbitrator', 'mediator'],
+  'dossiers.list': HANDLERS,
 } as const satisfies Record<string, Access>;
 
 export type ProcedurePath = keyof typeof PROCEDURE_ACCESS;
@@ -91,6 +113,7 @@ export const REST_ACCESS = {
   'POST /api/v1/cases/:caseId/exhibits': HANDLERS,
   'GET /api/v1/exhibits/:exhibitId/content': HANDLERS,
   'GET /api/v1/exhibits/:exhibitId/records.csv': HANDLERS,
+  'GET /api/v1/dossiers/:dossierId/pdf': [...HANDLERS, 'arbitrator', 'mediator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 /** Procedures a session that still owes its TOTP step may call. */
@@ -112,12 +135,17 @@ export function roleMayCall(path: string, role: Role | null): boolean {
 export interface CaseScope {
   team_id: string | null;
   assignee_id: string | null;
+  /**
+   * Arbitrators and mediators who accepted a seat on one of the case's escalations (after their
+   * disclosure). Only needed when the actor is one: absent, they see nothing.
+   */
+  accepted_external_ids?: readonly string[] | null;
 }
 
 /**
  * Case-level visibility: legal and admin see every case; a specialist the cases of their teams and
- * the ones assigned to them; a supervisor those and the unassigned queue; arbitrators and mediators none until an escalation
- * assigns them (built on later).
+ * the ones assigned to them; a supervisor those and the unassigned queue; an arbitrator or
+ * mediator only the cases on whose escalation they accepted a seat after disclosure.
  */
 export function canSeeCase(actor: Actor, c: CaseScope): boolean {
   if (actor.kind === 'system') return true;
@@ -133,16 +161,21 @@ export function canSeeCase(actor: Actor, c: CaseScope): boolean {
       return c.assignee_id === actor.userId || c.team_id === null || actor.teamIds.includes(c.team_id);
     case 'arbitrator':
     case 'mediator':
-      return false;
+      // Assigned is not enough: a seat counts once its holder disclosed and accepted.
+      return c.accepted_external_ids?.includes(actor.userId) === true;
   }
 }
 
+export type CaseVisibility =
+  | { all: true }
+  | { all: false; teamIds: string[]; userId: string; unassignedQueue: boolean; acceptedSeat?: boolean }
+  | { none: true };
+
 /** The same rule as canSeeCase, as the filter a list query applies. */
-export function caseVisibility(
-  actor: UserActor,
-): { all: true } | { all: false; teamIds: string[]; userId: string; unassignedQueue: boolean } | { none: true } {
+export function caseVisibility(actor: UserActor): CaseVisibility {
   if (actor.role === 'legal' || actor.role === 'admin') return { all: true };
-  if (actor.role === 'arbitrator' || actor.role === 'mediator') return { none: true };
+  // An arbitrator or mediator: the cases where they hold an accepted seat, nothing by team.
+  if (actor.role === 'arbitrator' || actor.role === 'mediator') return { all: false, teamIds: [], userId: actor.userId, unassignedQueue: false, acceptedSeat: true };
   return { all: false, teamIds: actor.teamIds, userId: actor.userId, unassignedQueue: actor.role === 'supervisor' };
 }
 

@@ -6,6 +6,7 @@ import type { DB } from '../db/database';
 import type { Actor, RequestMeta, ServiceContext, UserActor } from '../context';
 import type { ServerConfig } from '../config';
 import type { ChangeNotifier } from '../sync/change-notifier';
+import type { DossierQueue } from '../dossiers/dossier-jobs';
 import { AppError, type ErrorKind, type FieldIssue } from '../../../shared/errors';
 import { validationError } from '../../../shared/validation';
 import { translate } from '../../../shared/i18n';
@@ -23,6 +24,8 @@ export interface TrpcContext {
   log: { error: (obj: unknown, msg?: string) => void };
   /** Committed-change notifications (Postgres LISTEN), for the sync subscription. */
   changes: ChangeNotifier | null;
+  /** The dossier render queue (pg-boss); null where this process renders nothing. */
+  dossierQueue?: DossierQueue | null;
 }
 
 const KIND_TO_CODE: Record<ErrorKind, TRPC_ERROR_CODE_KEY> = {

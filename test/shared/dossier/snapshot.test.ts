@@ -86,7 +86,7 @@ function serverRows(): DossierSourceRows {
     ruling_signatures: [{ id: 's1', ruling_id: 'r1', signer_id: U.arb, seat: null, signed_at: new Date('2026-10-10T11:00:00Z'), signature_hash: 'ab'.repeat(32), deleted_at: null }],
     ruling_opinions: [],
     exhibits: [
-      { id: EX.img, exhibit_number: 'C-10', side: 'complainant', type: 'image', source: 'upload', file_name: 'screen.png', media_type: 'image/png', size: '2048', blob_sha256: 'b'.repeat(64), description: '', internal_only: false, taken_in_by: U.zhang, taken_in_at: new Date('2026-10-02T10:00:00Z'), device_id: 'dev-1', parse_status: 'not_applicable', parse_error: null, metadata: { width: 800, height: 600 }, deleted_at: null },
+      { id: EX.img, exhibit_number: 'C-10', side: 'complainant', type: 'image', source: 'upload', file_name: '李雷_screen.png', media_type: 'image/png', size: '2048', blob_sha256: 'b'.repeat(64), description: '', internal_only: false, taken_in_by: U.zhang, taken_in_at: new Date('2026-10-02T10:00:00Z'), device_id: 'dev-1', parse_status: 'not_applicable', parse_error: null, metadata: { width: 800, height: 600 }, deleted_at: null },
       { id: EX.internal, exhibit_number: 'R-1', side: 'platform', type: 'activity_log', source: 'risk export', file_name: 'risk.csv', media_type: 'text/csv', size: 10, blob_sha256: 'c'.repeat(64), description: 'risk score', internal_only: true, taken_in_by: U.zhang, taken_in_at: new Date('2026-10-02T11:00:00Z'), device_id: null, parse_status: 'parsed', parse_error: null, metadata: {}, deleted_at: null },
       { id: EX.chat, exhibit_number: 'C-2', side: 'complainant', type: 'chat_transcript', source: 'live_chat export', file_name: 'chat.json', media_type: 'application/json', size: '512', blob_sha256: 'a'.repeat(64), description: '', internal_only: false, taken_in_by: U.zhang, taken_in_at: new Date('2026-10-02T09:00:00Z'), device_id: null, parse_status: 'parsed', parse_error: null, metadata: { warnings: ['internal'], lines: 2 }, deleted_at: null },
     ],
@@ -95,7 +95,7 @@ function serverRows(): DossierSourceRows {
       { id: 'rec1', exhibit_id: EX.chat, seq: 1, kind: 'chat_line', occurred_at: new Date('2026-09-30T08:00:00Z'), data: { speaker: 'user', text: '我是李雷，电话 13800138000', raw: '{}' }, deleted_at: null },
     ],
     custody_entries: [
-      { seq: '12', exhibit_id: EX.chat, at: new Date('2026-10-02T09:30:00Z'), actor_label: '张伟 Zhang Wei', action: 'custody.view', details: {}, hash: 'f'.repeat(64), deleted_at: null },
+      { seq: '12', exhibit_id: EX.chat, at: new Date('2026-10-02T09:30:00Z'), actor_label: '张伟 Zhang Wei', action: 'custody.view', details: { note: 'shown to 李雷 on request' }, hash: 'f'.repeat(64), deleted_at: null },
       { seq: '9', exhibit_id: EX.chat, at: new Date('2026-10-02T09:00:00Z'), actor_label: '张伟 Zhang Wei', action: 'custody.intake', details: { sha256: 'a'.repeat(64) }, hash: 'e'.repeat(64), deleted_at: null },
       { seq: '10', exhibit_id: EX.internal, at: new Date('2026-10-02T11:00:00Z'), actor_label: '张伟 Zhang Wei', action: 'custody.intake', details: {}, hash: 'd'.repeat(64), deleted_at: null },
     ],

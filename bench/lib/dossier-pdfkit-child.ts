@@ -1,0 +1,81 @@
+// One pdfkit rendering of the dossier bench, in a fresh process of its own so that its peak RSS is
+// the renderer's (and what it needs: the fonts, the snapshot, the exhibit files) and nothing else:
+//   node --import tsx bench/lib/dossier-pdfkit-child.ts <work dir> <output pdf>
+// The work dir holds snapshot.json and files/<sha256> (written by bench/dossier.bench.ts). Prints
+// one JSON line on stdout (ChildResult). Under --cpu-prof the parent asks for a profile.
+//
+// Timed separately: the fonts (loadPdfFonts, from the npm packages), reading the input, importing
+// the renderer module (tsx transpiles it on first import) and the renderDossier() call itself,
+// which is the figure the bench compares.
+import fs from 'node:fs';
+import path from 'node:path';
+import type * as FontsModule from '../../shared/dossier/pdf-fonts';
+import type { DossierSnapshot } from '../../shared/dossier/snapshot';
+
+export interface ChildResult {
+  fontsMs: number;
+  inputMs: number;
+  importMs: number;
+  renderMs: number;
+  /** CPU time (user + system, all threads) of this process during the render call. */
+  renderCpuMs: number;
+  /** process.resourceUsage().maxRSS after the render, in bytes: the process's peak RSS. */
+  maxRssBytes: number;
+  /** RSS when the child started (node + the tsx loader, nothing of the dossier yet). */
+  rssAtStartBytes: number;
+  /** RSS just before renderDossier() was called. */
+  rssBeforeBytes: number;
+  heapUsedBeforeBytes: number;
+  pdfBytes: number;
+  progressCalls: number;
+  lastProgress: [number, number] | null;
+}
+
+async function main() {
+  const rssAtStartBytes = process.memoryUsage().rss;
+  const [workDir, outPath] = process.argv.slice(2);
+  if (!workDir || !outPath) throw new Error('usage: dossier-pdfkit-child.ts <work dir> <output pdf>');
+  const renderPath = new URL('../../shared/dossier/render.ts', import.meta.url);
+  if (!fs.existsSync(renderPath)) throw new Error(`${renderPath.pathname} does not exist (yet)`);
+
+  let t = performance.now();
+  const { loadPdfFonts } = (await import(new URL('../../shared/dossier/pdf-fonts.ts', import.meta.url).href)) as typeof FontsModule;
+  const fonts = loadPdfFonts();
+  const fontsMs = performance.now() - t;
+
+  t = performance.now();
+  const snapshot = JSON.parse(fs.readFileSync(path.join(workDir, 'snapshot.json'), 'utf8')) as DossierSnapshot;
+  const files = new Map<string, Uint8Array>();
+  for (const name of fs.readdirSync(path.join(workDir, 'files'))) files.set(name, new Uint8Array(fs.readFileSync(path.join(workDir, 'files', name))));
+  const inputMs = performance.now() - t;
+
+  t = performance.now();
+  const { renderDossier } = (await import(renderPath.href)) as typeof import('../../shared/dossier/render');
+  const importMs = performance.now() - t;
+
+  let progressCalls = 0;
+  let lastProgress: [number, number] | null = null;
+  const before = process.memoryUsage();
+  const cpu0 = process.cpuUsage();
+  t = performance.now();
+  const pdf = await renderDossier(snapshot, { fonts, files }, (done: number, total: number) => {
+    progressCalls++;
+    lastProgress = [done, total];
+  });
+  const renderMs = performance.now() - t;
+  const cpu = process.cpuUsage(cpu0);
+  const renderCpuMs = (cpu.user + cpu.system) / 1000;
+  const maxRssBytes = process.resourceUsage().maxRSS * 1024;
+
+  fs.writeFileSync(outPath, pdf);
+  const result: ChildResult = { fontsMs, inputMs, importMs, renderMs, renderCpuMs, maxRssBytes, rssAtStartBytes, rssBeforeBytes: before.rss, heapUsedBeforeBytes: before.heapUsed, pdfBytes: pdf.byteLength, progressCalls, lastProgress };
+  await new Promise<void>((resolve) => process.stdout.write(`${JSON.stringify(result)}\n`, () => resolve()));
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`[dossier-pdfkit-child] ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exit(2);
+  },
+);

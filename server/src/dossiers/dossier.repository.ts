@@ -1,0 +1,130 @@
+// The rows a dossier is built from, as the server holds them: the same tables and columns the
+// workstation holds after a sync (desktop/main/dossier-rows.ts reads its copy), so that
+// buildDossierSnapshot gives the same snapshot from either. Columns never sent to a workstation
+// (password hashes, emails, search text) are left out here too.
+//
+// For an external recipient (an arbitrator or mediator) the rows are cut down before the builder
+// redacts: internal-only exhibits, their records, custody, redactions and intake events are left
+// out, and notes, consultations, communications, approvals and cross-case signals are not read. The redaction spans
+// and the complainant's PII values come along only to be cut out of free text. Reading them is
+// part of the export the caller records; nothing here is audited by itself.
+import { sql } from 'kysely';
+import type { DB } from '../db/database';
+import { AppError } from '../../../shared/errors';
+import { WITHHELD_COLUMNS, type SyncedTable } from '../../../shared/sync/protocol';
+import type { DossierSourceRows } from '../../../shared/dossier/snapshot';
+
+type Row = Record<string, unknown>;
+
+/** Case tables read by case_id, as the snapshot names them. */
+const CASE_TABLES = [
+  'case_amounts',
+  'case_events',
+  'notes',
+  'consultations',
+  'communications',
+  'objections',
+  'assessments',
+  'remedies',
+  'approvals',
+  'escalations',
+  'escalation_members',
+  'rulings',
+  'ruling_signatures',
+  'ruling_opinions',
+  'exhibits',
+  'exhibit_records',
+  'custody_entries',
+  'evidence_signals',
+] as const satisfies readonly SyncedTable[];
+type CaseTable = (typeof CASE_TABLES)[number];
+
+/** Tables an external recipient's dossier never shows: not even read for one. */
+const INTERNAL_ONLY_TABLES: readonly CaseTable[] = ['notes', 'consultations', 'communications', 'approvals', 'evidence_signals'];
+
+function withoutWithheld(table: SyncedTable, row: Row): Row {
+  const withheld = WITHHELD_COLUMNS[table] ?? [];
+  if (withheld.length === 0) return row;
+  const out = { ...row };
+  for (const c of withheld) delete out[c];
+  return out;
+}
+
+async function rowsOf(db: DB, table: CaseTable, caseId: string): Promise<Row[]> {
+  const r = await sql<Row>`select * from ${sql.table(table)} where case_id = ${caseId}`.execute(db);
+  return r.rows.map((row) => withoutWithheld(table, row));
+}
+
+/**
+ * Everything a dossier of this case shows. Tombstoned rows are included as they are (the builder
+ * leaves them out), exactly as the workstation would hold them.
+ */
+export async function loadDossierRows(db: DB, caseId: string, opts: { external: boolean }): Promise<DossierSourceRows> {
+  const c = (await sql<Row>`select * from cases where id = ${caseId}`.execute(db)).rows[0];
+  if (!c) throw new AppError('not_found', 'error.case_not_found', { field: 'caseId' });
+  const byTable = new Map<CaseTable, Row[]>();
+  await Promise.all(
+    CASE_TABLES.map(async (table) => {
+      byTable.set(table, opts.external && INTERNAL_ONLY_TABLES.includes(table) ? [] : await rowsOf(db, table, caseId));
+    }),
+  );
+  const [complainant, team, users] = await Promise.all([
+    sql<Row>`select * from complainants where id = ${c.complainant_id}`.execute(db).then((r) => r.rows[0] ?? null),
+    c.team_id ? sql<Row>`select * from teams where id = ${c.team_id}`.execute(db).then((r) => r.rows[0] ?? null) : Promise.resolve(null),
+    // Everyone the workstation knows by name: the same rows, so names resolve the same way.
+    sql<Row>`select * from users`.execute(db).then((r) => r.rows.map((u) => withoutWithheld('users', u))),
+  ]);
+  const rows = (t: CaseTable) => byTable.get(t) ?? [];
+
+  const out: DossierSourceRows = {
+    case: c,
+    complainant,
+    team,
+    users,
+    case_amounts: rows('case_amounts'),
+    case_events: rows('case_events'),
+    notes: rows('notes'),
+    consultations: rows('consultations'),
+    communications: rows('communications'),
+    objections: rows('objections'),
+    assessments: rows('assessments'),
+    remedies: rows('remedies'),
+    approvals: rows('approvals'),
+    escalations: rows('escalations'),
+    escalation_members: rows('escalation_members'),
+    rulings: rows('rulings'),
+    ruling_signatures: rows('ruling_signatures'),
+    ruling_opinions: rows('ruling_opinions'),
+    exhibits: rows('exhibits'),
+    exhibit_records: rows('exhibit_records'),
+    custody_entries: rows('custody_entries'),
+    evidence_signals: rows('evidence_signals'),
+  };
+  if (!opts.external) return out;
+
+  // External: what is internal-only never leaves the server, in any form.
+  const hidden = new Set(out.exhibits.filter((e) => e.internal_only === true).map((e) => String(e.id)));
+  const shared = (r: Row) => !hidden.has(String(r.exhibit_id));
+  out.exhibits = out.exhibits.filter((e) => !hidden.has(String(e.id)));
+  out.exhibit_records = out.exhibit_records.filter(shared);
+  out.custody_entries = out.custody_entries.filter(shared);
+  // Nor does the timeline say that one was taken in ('exhibit.added' names it).
+  out.case_events = out.case_events.filter((e) => !hidden.has(String(payloadOf(e).exhibitId)));
+  out.redactions = (await sql<Row>`select * from redactions where case_id = ${caseId}`.execute(db)).rows.filter(shared);
+  out.piiValues = await complainantPiiValues(db, String(c.complainant_id));
+  return out;
+}
+
+function payloadOf(event: Row): Record<string, unknown> {
+  const p = event.payload;
+  if (typeof p === 'string') return JSON.parse(p) as Record<string, unknown>;
+  return p && typeof p === 'object' ? (p as Record<string, unknown>) : {};
+}
+
+/** The complainant's known PII values, to be cut from any free text an external recipient reads. */
+async function complainantPiiValues(db: DB, complainantId: string): Promise<string[]> {
+  const pii = await db.selectFrom('complainant_pii').select(['name', 'email', 'phone', 'id_document_number']).where('complainant_id', '=', complainantId).executeTakeFirst();
+  const account = await db.selectFrom('complainants').select('exchange_uid').where('id', '=', complainantId).executeTakeFirst();
+  // The exchange's user id identifies the person as surely as a name does.
+  return [pii?.name, pii?.email, pii?.phone, pii?.id_document_number, account?.exchange_uid].filter((v): v is string => typeof v === 'string' && v.trim().length > 0);
+}

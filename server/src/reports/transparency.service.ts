@@ -1,0 +1,60 @@
+// The transparency report export: the cases of the period the requester may see, the figures
+// (shared/reports/transparency), the PDF (shared/reports/transparency-render), and an audit entry
+// naming the period, the language, the number of cases and the file's SHA-256.
+import { createHash } from 'node:crypto';
+import type { DB } from '../db/database';
+import type { ServiceContext, UserActor } from '../context';
+import type { Language } from '../../../shared/domain';
+import { auditRead } from '../audit/audit.service';
+import { caseVisibility } from '../trpc/policy';
+import { loadTransparencyRows } from './transparency.repository';
+import { computeTransparencyStats, reportAsOf, type TransparencyStats } from '../../../shared/reports/transparency';
+import { renderTransparencyReport, transparencyFileName } from '../../../shared/reports/transparency-render';
+import { loadPdfFonts, type PdfFonts } from '../../../shared/dossier/pdf-fonts';
+
+type Ctx = ServiceContext & { actor: UserActor };
+
+export interface TransparencyExport {
+  fileName: string;
+  /** The PDF, base64-encoded. */
+  pdfBase64: string;
+  /** SHA-256 of the PDF bytes, hex. */
+  sha256: string;
+  stats: TransparencyStats;
+}
+
+export async function exportTransparencyReport(
+  db: DB,
+  ctx: Ctx,
+  input: { from: Date; to: Date; language: Language },
+  deps: { now?: Date; fonts?: PdfFonts } = {},
+): Promise<TransparencyExport> {
+  const generatedAt = deps.now ?? new Date();
+  const visibility = caseVisibility(ctx.actor);
+  const rows = await loadTransparencyRows(db, { from: input.from, to: input.to, visibility });
+  const stats = computeTransparencyStats(rows, {
+    from: input.from,
+    to: input.to,
+    asOf: reportAsOf(input.to, generatedAt),
+    scope: 'all' in visibility && visibility.all ? 'all' : 'own_teams',
+  });
+  const pdf = await renderTransparencyReport(stats, { language: input.language, fonts: deps.fonts ?? loadPdfFonts(), generatedAt });
+  const sha256 = createHash('sha256').update(pdf).digest('hex');
+  const fileName = transparencyFileName(stats, input.language);
+  await auditRead(db, ctx, {
+    action: 'report.transparency_exported',
+    entity: 'reports',
+    details: {
+      from: stats.period.from,
+      to: stats.period.to,
+      asOf: stats.period.asOf,
+      language: input.language,
+      scope: stats.scope,
+      cases: stats.total,
+      fileName,
+      sha256,
+      bytes: pdf.length,
+    },
+  });
+  return { fileName, pdfBase64: Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('base64'), sha256, stats };
+}

@@ -1,0 +1,14 @@
+// Seeded randomness for tests and benches: a failing run prints its seed, and the same seed
+// replays the same run. Nothing here imports vitest.
+
+/** mulberry32: a small, fast, seeded generator of floats in [0, 1); the same seed gives the same sequence. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
