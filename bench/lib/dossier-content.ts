@@ -17,6 +17,7 @@
 // Every evidence file is real bytes parsed by the production parser (parseEvidence): the records
 // and the metadata in the snapshot are what intake would have stored for those bytes.
 import { createHash } from 'node:crypto';
+import { mulberry32 } from '../../test/support/random';
 import { buildDossierSnapshot, type DossierRecipient, type DossierSnapshot, type DossierSourceRows } from '../../shared/dossier/snapshot';
 import { parseEvidence, type ExhibitType } from '../../shared/evidence';
 import { photoJpeg, screenshotPng } from './dossier-images';
@@ -70,17 +71,6 @@ export interface DossierContent {
 }
 
 // ---- Seeded randomness ----------------------------------------------------------------------
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Rng {
   private next: () => number;

@@ -5,22 +5,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, TEST_PASSWORD, type TestServer } from '../support/server';
+import { startTestServer, type TestServer } from '../support/server';
+import { openSyncedWorkstation, syncCaughtUp, type Workstation } from '../support/workstation';
 import { sha256, stopServer, call } from '../server/evidence/support';
 import { buildDemoLikeCase, type DemoLikeCase } from '../support/dossier-case';
-import { SyncEngine, type SyncTransport } from '../../desktop/main/sync-engine';
-import { HttpTransport } from '../../desktop/main/http-transport';
+import type { SyncEngine } from '../../desktop/main/sync-engine';
 import { EvidenceCache, httpDownloader } from '../../desktop/main/evidence-cache';
 import { FileKeyProvider } from '../../desktop/main/key-provider';
 import { exportDossierOffline } from '../../desktop/main/dossier-export';
-import { getMeta } from '../../desktop/main/store/meta';
 import { AppError } from '../../shared/errors';
 import { translate } from '../../shared/i18n';
 import type { DossierRecipient } from '../../shared/dossier/snapshot';
-import type { PullInput, PushInput } from '../../shared/sync/protocol';
-import { seedDataDir } from './sync-harness';
 
 type Client = ReturnType<TestServer['client']>;
 
@@ -31,31 +27,7 @@ let specialist: Client;
 let demo: DemoLikeCase;
 let engine: SyncEngine;
 let cache: EvidenceCache;
-let device: { deviceId: string; token: string; network: Network };
-
-class Network implements SyncTransport {
-  online = true;
-  constructor(readonly http: HttpTransport) {}
-  push(input: PushInput) {
-    return this.online ? this.http.push(input) : Promise.reject(new Error('offline'));
-  }
-  pull(input: PullInput) {
-    return this.online ? this.http.pull(input) : Promise.reject(new Error('offline'));
-  }
-}
-
-/** engine.sync(), then pulls until the cursor passes every transaction begun by then. */
-async function syncCaughtUp() {
-  await engine.sync();
-  const target = BigInt((await sql<{ xmax: string }>`select pg_snapshot_xmax(pg_current_snapshot())::text as xmax`.execute(server.t.db)).rows[0]!.xmax);
-  for (let i = 0; i < 300; i++) {
-    const cursor = await getMeta<string>(engine.db, 'cursor');
-    if (cursor && BigInt(cursor.split(':')[0]!) >= target) return;
-    await new Promise((r) => setTimeout(r, 50));
-    await engine.pull();
-  }
-  throw new Error('the pull cursor did not catch up');
-}
+let workstation: Workstation;
 
 /** The specialist, as the server's dossiers.request makes them the recipient (their display name, the language asked for). */
 const recipient = (): DossierRecipient => ({ kind: 'internal', userId: server.users.specialist.id, name: 'Test specialist', role: 'specialist', language: 'zh-CN' });
@@ -73,14 +45,10 @@ beforeAll(async () => {
   );
 
   // The specialist's workstation: registered, synced.
-  const login = await server.client().auth.login.mutate({ email: server.users.specialist.email, password: TEST_PASSWORD, kind: 'device' });
-  const registered = await server.client(login.token).sync.registerDevice.mutate({ name: 'Dossier laptop', platform: 'linux' });
-  device = { deviceId: registered.deviceId, token: registered.token, network: new Network(new HttpTransport(server.url, registered.token)) };
   const dataDir = path.join(root, 'workstation');
-  await seedDataDir(dataDir);
-  engine = await SyncEngine.open({ dataDir, identity: { deviceId: device.deviceId, userId: server.users.specialist.id, role: 'specialist' }, transport: device.network });
+  workstation = await openSyncedWorkstation(server, dataDir, 'Dossier laptop');
+  engine = workstation.engine;
   cache = new EvidenceCache(dataDir, new FileKeyProvider(dataDir));
-  await syncCaughtUp();
 }, 240_000);
 
 afterAll(async () => {
@@ -109,12 +77,12 @@ describe('a dossier exported offline by the workstation', () => {
     // "Make available offline": every exhibit the workstation holds for the case, with the device's own token.
     const local = await engine.db.selectFrom('exhibits').select(['id', 'blob_sha256']).where('case_id', '=', demo.caseId).execute();
     expect(local).toHaveLength(demo.exhibits.length);
-    await cache.makeAvailableOffline(local.map((e) => ({ id: e.id, sha256: e.blob_sha256! })), httpDownloader(server.url, device.token));
+    await cache.makeAvailableOffline(local.map((e) => ({ id: e.id, sha256: e.blob_sha256! })), httpDownloader(server.url, workstation.token));
     // The downloads are custody events on the server: the workstation pulls them like any change.
-    await syncCaughtUp();
+    await syncCaughtUp(engine, server.t.db);
 
     // Offline: the network is gone, the dossier is still made.
-    device.network.online = false;
+    workstation.network.online = false;
     const outFile = path.join(root, 'offline.pdf');
     const offline = await exportDossierOffline({ db: engine.db, evidenceCache: cache, caseId: demo.caseId, recipient: recipient(), outFile });
     const bytes = fs.readFileSync(outFile);
@@ -142,7 +110,7 @@ describe('a dossier exported offline by the workstation', () => {
     // Exporting again over the same file replaces it whole, with the same bytes.
     const again = await exportDossierOffline({ db: engine.db, evidenceCache: cache, caseId: demo.caseId, recipient: recipient(), outFile });
     expect(again.sha256).toBe(offline.sha256);
-    device.network.online = true;
+    workstation.network.online = true;
   }, 300_000);
 
   it('says so when the case is not on the workstation, or the file cannot be written', async () => {

@@ -10,18 +10,15 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, TEST_PASSWORD, type TestServer } from '../support/server';
+import { startTestServer, type TestServer } from '../support/server';
+import { openSyncedWorkstation, syncCaughtUp, type Network } from '../support/workstation';
 import { buildPanelArbitrationCase, type Client, type PanelArbitrationCase } from '../support/arbitration-case';
 import { stopServer } from '../server/evidence/support';
-import { SyncEngine, type SyncTransport } from '../../desktop/main/sync-engine';
-import { HttpTransport } from '../../desktop/main/http-transport';
-import { getMeta } from '../../desktop/main/store/meta';
+import type { SyncEngine } from '../../desktop/main/sync-engine';
 import { loadLocalDossierRows, LocalCaseNotFoundError } from '../../desktop/main/dossier-rows';
 import { loadDossierRows } from '../../server/src/dossiers/dossier.repository';
 import { buildDossierSnapshot, canonicalJson, type DossierRecipient, type DossierSnapshot } from '../../shared/dossier/snapshot';
 import { verifyRulingSignature } from '../../shared/rulings';
-import type { PullInput, PushInput } from '../../shared/sync/protocol';
-import { seedDataDir } from './sync-harness';
 
 let server: TestServer;
 let specialist: Client;
@@ -31,31 +28,6 @@ let engine: SyncEngine;
 let network: Network;
 let built: PanelArbitrationCase;
 const db = () => server.t.db;
-
-class Network implements SyncTransport {
-  online = true;
-  constructor(readonly http: HttpTransport) {}
-  push(input: PushInput) {
-    return this.online ? this.http.push(input) : Promise.reject(new Error('offline'));
-  }
-  pull(input: PullInput) {
-    return this.online ? this.http.pull(input) : Promise.reject(new Error('offline'));
-  }
-}
-
-/** engine.sync(), then pulls until the cursor passes every transaction begun by then (other files share this Postgres). */
-async function syncCaughtUp() {
-  const r = await engine.sync();
-  const target = BigInt((await sql<{ xmax: string }>`select pg_snapshot_xmax(pg_current_snapshot())::text as xmax`.execute(db())).rows[0]!.xmax);
-  const deadline = Date.now() + 30_000;
-  for (let i = 0; Date.now() < deadline; i++) {
-    const cursor = await getMeta<string>(engine.db, 'cursor');
-    if (cursor && BigInt(cursor.split(':')[0]!) >= target) return r;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * (i + 1))));
-    await engine.pull();
-  }
-  throw new Error(`the pull cursor did not reach ${target}`);
-}
 
 const internal = (): DossierRecipient => ({ kind: 'internal', userId: server.users.specialist.id, name: 'Test specialist', role: 'specialist', language: 'zh-CN' });
 
@@ -71,14 +43,8 @@ beforeAll(async () => {
   legal = server.client(await server.login('legal'));
   built = await buildPanelArbitrationCase(server, { specialist, legal, specialistToken }, { uid: 'uid-dossier-rows' });
 
-  const login = await server.client().auth.login.mutate({ email: server.users.specialist.email, password: TEST_PASSWORD, kind: 'device' });
-  const device = await server.client(login.token).sync.registerDevice.mutate({ name: 'Dossier workstation', platform: 'linux' });
-  network = new Network(new HttpTransport(server.url, device.token));
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'arbitra-dossier-rows-'));
-  const dataDir = path.join(root, 'workstation');
-  await seedDataDir(dataDir);
-  engine = await SyncEngine.open({ dataDir, identity: { deviceId: device.deviceId, userId: server.users.specialist.id, role: 'specialist' }, transport: network });
-  await syncCaughtUp();
+  ({ engine, network } = await openSyncedWorkstation(server, path.join(root, 'workstation'), 'Dossier workstation'));
 }, 240_000);
 
 afterAll(async () => {
@@ -148,7 +114,7 @@ describe('dossier rows on the server and on a synced workstation', () => {
     expect(offline.case.status).toBe('execution');
 
     network.online = true;
-    await syncCaughtUp();
+    await syncCaughtUp(engine, db());
     const { server: s, local: l } = await bothSnapshots();
     expect(canonicalJson(l)).toBe(canonicalJson(s));
     expect(s.case.status).toBe('follow_up');

@@ -11,16 +11,15 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, TEST_PASSWORD, type TestServer } from '../support/server';
+import { startTestServer, type TestServer } from '../support/server';
+import { registerSpecialistDevice, syncCaughtUp as syncedUp, type Network } from '../support/workstation';
 import { complaint } from '../server/evidence/support';
-import { SyncEngine, TransportRefusal, type SyncTransport } from '../../desktop/main/sync-engine';
-import { HttpTransport } from '../../desktop/main/http-transport';
+import { SyncEngine, TransportRefusal } from '../../desktop/main/sync-engine';
 import { DataDirInUseError } from '../../desktop/main/lock';
 import { LOCAL_PENDING_EVENT } from '../../desktop/main/store/optimistic';
 import { localStoreDir } from '../../desktop/main/store/local-db';
 import { getMeta, setMeta } from '../../desktop/main/store/meta';
 import { journalPath } from '../../desktop/main/journal';
-import type { PullInput, PushInput } from '../../shared/sync/protocol';
 import { seedDataDir, storeDifferences } from './sync-harness';
 
 type Client = ReturnType<TestServer['client']>;
@@ -31,26 +30,8 @@ let supervisor: Client;
 let root: string;
 const db = () => server.t.db;
 
-/** The device's transport, with a network that can be unplugged. */
-class Network implements SyncTransport {
-  online = true;
-  constructor(readonly http: HttpTransport) {}
-  push(input: PushInput) {
-    if (!this.online) return Promise.reject(new Error('offline'));
-    return this.http.push(input);
-  }
-  pull(input: PullInput) {
-    if (!this.online) return Promise.reject(new Error('offline'));
-    return this.http.pull(input);
-  }
-}
-
 /** First login on a workstation: sign in as a device, register it, keep its own credential. */
-async function registerDevice(name: string): Promise<{ deviceId: string; token: string; network: Network }> {
-  const login = await server.client().auth.login.mutate({ email: server.users.specialist.email, password: TEST_PASSWORD, kind: 'device' });
-  const device = await server.client(login.token).sync.registerDevice.mutate({ name, platform: 'linux' });
-  return { deviceId: device.deviceId, token: device.token, network: new Network(new HttpTransport(server.url, device.token)) };
-}
+const registerDevice = (name: string) => registerSpecialistDevice(server, name);
 
 async function openEngine(dataDir: string, device: { deviceId: string; network: Network }): Promise<SyncEngine> {
   return SyncEngine.open({ dataDir, identity: { deviceId: device.deviceId, userId: server.users.specialist.id, role: 'specialist' }, transport: device.network });
@@ -62,30 +43,8 @@ async function newCase(uid: string): Promise<string> {
   return c.id;
 }
 
-/** The first transaction id not given out yet: a pull cursor at or past it has seen every transaction begun so far end. */
-async function horizon(): Promise<bigint> {
-  const r = await sql<{ xmax: string }>`select pg_snapshot_xmax(pg_current_snapshot())::text as xmax`.execute(db());
-  return BigInt(r.rows[0]!.xmax);
-}
-
-/**
- * engine.sync(), then pulls until the cursor passes every transaction begun by then: other test
- * files share this Postgres, and a transaction of theirs still open holds every pull's horizon back.
- */
-async function syncCaughtUp(engine: SyncEngine) {
-  const r = await engine.sync();
-  const target = await horizon();
-  const deadline = Date.now() + 30_000;
-  for (let i = 0; Date.now() < deadline; i++) {
-    const cursor = await getMeta<string>(engine.db, 'cursor');
-    if (cursor && BigInt(cursor.split(':')[0]!) >= target) return r;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * (i + 1))));
-    const more = await engine.pull();
-    r.pulled.changes += more.changes;
-    r.pulled.dropped += more.dropped;
-  }
-  throw new Error(`the pull cursor did not reach ${target}`);
-}
+/** engine.sync(), then pulls until the cursor passes every transaction begun by then (other test files share this Postgres). */
+const syncCaughtUp = (engine: SyncEngine) => syncedUp(engine, db());
 
 /** What a failing disk does to the local database (PGlite's directory): a file gone … */
 const deleteControlFile = (pglite: string) => fs.rmSync(path.join(pglite, 'global', 'pg_control'));

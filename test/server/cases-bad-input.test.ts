@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure, startTestServer, type TestServer } from '../support/server';
-import { translate } from '../../shared/i18n';
+import { badInputTable, callProcedure, expectBadInputInChinese, w } from '../support/bad-input';
 import { ROLES, type Role } from '../../shared/domain';
 
 let server: TestServer;
@@ -20,21 +20,11 @@ const B = { received: '', assessment: '', consultation: '', remedy: '' };
 const QUERIES = new Set(['cases.list', 'cases.get', 'cases.timeline', 'cases.complainantPii', 'cases.slaDueSoon']);
 const roleFor = (proc: string): Role =>
   proc.startsWith('rules.') ? 'admin' : proc === 'cases.assign' || proc === 'cases.recordRelation' ? 'supervisor' : 'specialist';
+const call = (client: ReturnType<TestServer['client']>, proc: string, input: unknown) => callProcedure(client, proc, input, QUERIES);
 
-function call(client: ReturnType<TestServer['client']>, proc: string, input: unknown): Promise<unknown> {
-  const [ns, name] = proc.split('.') as [string, string];
-  const p = (client as unknown as Record<string, Record<string, { query(i: unknown): Promise<unknown>; mutate(i: unknown): Promise<unknown> }>>)[ns]![name]!;
-  return QUERIES.has(proc) ? p.query(input) : p.mutate(input);
-}
 
 const long = (n: number) => 'x'.repeat(n);
 const FORTY_DIGITS = '1' + '0'.repeat(39);
-/** A copy of `base` with `patch` applied; `undefined` values remove the key. */
-function w(base: Record<string, unknown>, patch: Record<string, unknown>) {
-  const out: Record<string, unknown> = { ...base, ...patch };
-  for (const [k, v] of Object.entries(patch)) if (v === undefined) delete out[k];
-  return out;
-}
 
 // ---- valid inputs, one per procedure -------------------------------------------------------
 const complaint = () => ({
@@ -76,19 +66,8 @@ const base: Record<string, () => Record<string, unknown>> = {
   'rules.setApprovalThreshold': () => ({ thresholdUsd: '10000' }),
   'rules.setAssetRate': () => ({ asset: 'BTC', effectiveAt: '2026-01-01T00:00:00Z', usdRate: '95000' }),
 };
-
-interface Row {
-  proc: string;
-  label: string;
-  input: () => unknown;
-  field: string;
-  key?: string;
-}
-const rows: Row[] = [];
-/** A bad variant of the procedure's valid input, with the field the error must name. */
-function bad(proc: string, label: string, patch: Record<string, unknown> | (() => unknown), field: string, key?: string) {
-  rows.push({ proc, label, input: typeof patch === 'function' ? patch : () => w(base[proc]!(), patch), field, key });
-}
+/** Bad variants of each procedure's valid input, with the field the error must name. */
+const { rows, bad } = badInputTable(base);
 
 // cases.create (the same body as REST intake)
 bad('cases.create', 'no body at all', () => undefined, '(body)', 'validation.required');
@@ -317,26 +296,8 @@ describe('bad input to cases.* and rules.*', () => {
 
   it.each(rows.map((r) => [`${r.proc}: ${r.label}`, r] as const))('%s → 400 naming the field, in Chinese, nothing written', async (_name, r) => {
     const before = await snapshot();
-    const err = (await failure(call(zh[roleFor(r.proc)], r.proc, r.input()))) as Awaited<ReturnType<typeof failure>> & {
-      params: Record<string, string | number>;
-      issues: { field: string; messageKey: string; message: string }[];
-      requestId: string;
-    };
-    expect(err.httpStatus).toBe(400);
-    expect(err.code).toBe('BAD_REQUEST');
     // Generic validation keys, or a rule schema's own, more specific message.
-    expect(err.messageKey).toMatch(r.proc.startsWith('rules.') ? /^(validation|rules)\./ : /^validation\./);
-    if (r.key) expect(err.messageKey).toBe(r.key);
-    expect(err.field).toBe(r.field);
-    expect(err.issues[0]).toMatchObject({ field: r.field, messageKey: err.messageKey });
-    // Translated for a reader of Chinese, with any placeholders filled in.
-    expect(err.message).toBe(translate('zh-CN', err.messageKey, { ...err.params, requestId: err.requestId }));
-    expect(err.message).toMatch(/[\u4e00-\u9fff]/);
-    expect(err.message).not.toMatch(/\{\w+\}/);
-    const issue = err.issues[0]!;
-    expect(issue.message).toBe(translate('zh-CN', issue.messageKey, (issue as { params?: Record<string, string | number> }).params));
-    expect(issue.message).toMatch(/[\u4e00-\u9fff]/);
-    expect(issue.message).not.toMatch(/\{\w+\}/);
+    expectBadInputInChinese(await failure(call(zh[roleFor(r.proc)], r.proc, r.input())), r, r.proc.startsWith('rules.') ? /^(validation|rules)\./ : /^validation\./);
     expect(await snapshot()).toEqual(before);
   });
 

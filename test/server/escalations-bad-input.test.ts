@@ -6,9 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure, startTestServer, type TestServer } from '../support/server';
-import { type Client } from '../support/arbitration-case';
-import { complaint, stopServer } from './evidence/support';
-import { translate } from '../../shared/i18n';
+import { escalateCase, type Client } from '../support/arbitration-case';
+import { stopServer } from './evidence/support';
+import { badInputTable, callProcedure, expectBadInputInChinese } from '../support/bad-input';
 
 let server: TestServer;
 const zh = {} as Record<'legal' | 'arbitrator', Client>;
@@ -19,19 +19,10 @@ const T = { caseId: '', escalationId: '', memberId: '', rulingId: '' };
 
 const QUERIES = new Set(['escalations.forCase']);
 const roleFor = (proc: string) => (proc === 'escalations.assignMember' || proc === 'escalations.forCase' ? 'legal' : 'arbitrator');
+const call = (client: Client, proc: string, input: unknown) => callProcedure(client, proc, input, QUERIES);
 
-function call(client: Client, proc: string, input: unknown): Promise<unknown> {
-  const [ns, name] = proc.split('.') as [string, string];
-  const p = (client as unknown as Record<string, Record<string, { query(i: unknown): Promise<unknown>; mutate(i: unknown): Promise<unknown> }>>)[ns]![name]!;
-  return QUERIES.has(proc) ? p.query(input) : p.mutate(input);
-}
 
 const long = (n: number) => 'x'.repeat(n);
-function w(base: Record<string, unknown>, patch: Record<string, unknown>) {
-  const out: Record<string, unknown> = { ...base, ...patch };
-  for (const [k, v] of Object.entries(patch)) if (v === undefined) delete out[k];
-  return out;
-}
 
 const base: Record<string, () => Record<string, unknown>> = {
   'escalations.forCase': () => ({ caseId: T.caseId }),
@@ -42,18 +33,8 @@ const base: Record<string, () => Record<string, unknown>> = {
   'escalations.signRuling': () => ({ rulingId: T.rulingId }),
   'escalations.addOpinion': () => ({ rulingId: T.rulingId, kind: 'addendum', body: 'Payable in USDT.' }),
 };
+const { rows, bad } = badInputTable(base);
 
-interface Row {
-  proc: string;
-  label: string;
-  input: () => unknown;
-  field: string;
-  key?: string;
-}
-const rows: Row[] = [];
-function bad(proc: string, label: string, patch: Record<string, unknown> | (() => unknown), field: string, key?: string) {
-  rows.push({ proc, label, input: typeof patch === 'function' ? patch : () => w(base[proc]!(), patch), field, key });
-}
 
 bad('escalations.forCase', 'caseId a case number', { caseId: 'ARB-2026-000001' }, 'caseId', 'validation.format.uuid');
 bad('escalations.forCase', 'unknown field', { withPii: true }, 'withPii', 'validation.unknown_field');
@@ -98,21 +79,7 @@ beforeAll(async () => {
     en[role] = server.client(token, 'en');
   }
   const specialist = server.client(await server.login('specialist'));
-  const { id: caseId } = await specialist.cases.create.mutate(complaint('uid-escalation-bad-input'));
-  const move = async (client: Client, action: string, extra: Record<string, unknown> = {}) => {
-    const { status } = await specialist.cases.get.query({ caseId });
-    await client.cases.transition.mutate({ caseId, action, expectedStatus: status, ...extra } as Parameters<Client['cases']['transition']['mutate']>[0]);
-  };
-  await move(specialist, 'start_review');
-  await specialist.cases.classify.mutate({ caseId, category: 'trade', subcategory: 'slippage', tier: 'L2', priority: 'normal' });
-  await move(specialist, 'accept');
-  await move(specialist, 'complete_investigation');
-  await specialist.cases.setAssessment.mutate({ caseId, platformShare: '50', userShare: '50', thirdPartyShare: '0', findings: 'Shared.' });
-  await specialist.cases.proposeRemedy.mutate({ caseId, kind: 'technical_support', details: 'Explain.' });
-  await move(specialist, 'propose_resolution');
-  await move(en.legal, 'escalate_arbitration', { reason: 'Arbitration clause.', panelSize: 1 });
-  T.caseId = caseId;
-  T.escalationId = (await en.legal.escalations.forCase.query({ caseId }))[0]!.id;
+  ({ caseId: T.caseId, escalationId: T.escalationId } = await escalateCase({ specialist, legal: en.legal }, 'uid-escalation-bad-input', 'arbitration'));
   T.memberId = (await en.legal.escalations.assignMember.mutate({ escalationId: T.escalationId, userId: server.users.arbitrator.id, seat: 'chair' })).id;
   // A ruling id that exists nowhere yet: validation must refuse before anything looks it up.
   T.rulingId = randomUUID();
@@ -127,20 +94,7 @@ describe('bad input to escalations.*', () => {
 
   it.each(rows.map((r) => [`${r.proc}: ${r.label}`, r] as const))('%s → 400 naming the field, in Chinese, nothing written', async (_name, r) => {
     const before = await snapshot();
-    const err = (await failure(call(zh[roleFor(r.proc)], r.proc, r.input()))) as Awaited<ReturnType<typeof failure>> & {
-      params: Record<string, string | number>;
-      issues: { field: string; messageKey: string; message: string }[];
-      requestId: string;
-    };
-    expect(err.httpStatus).toBe(400);
-    expect(err.code).toBe('BAD_REQUEST');
-    expect(err.messageKey).toMatch(/^validation\./);
-    if (r.key) expect(err.messageKey).toBe(r.key);
-    expect(err.field).toBe(r.field);
-    expect(err.issues[0]).toMatchObject({ field: r.field, messageKey: err.messageKey });
-    expect(err.message).toBe(translate('zh-CN', err.messageKey, { ...err.params, requestId: err.requestId }));
-    expect(err.message).toMatch(/[\u4e00-\u9fff]/);
-    expect(err.message).not.toMatch(/\{\w+\}/);
+    expectBadInputInChinese(await failure(call(zh[roleFor(r.proc)], r.proc, r.input())), r);
     expect(await snapshot()).toEqual(before);
   });
 

@@ -8,7 +8,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure, startTestServer, type TestServer } from '../support/server';
-import { externalUser, type Client } from '../support/arbitration-case';
+import { escalateCase, externalUser, type Client } from '../support/arbitration-case';
 import { complaint, stopServer, uploadOk } from './evidence/support';
 import { verifyAuditChain } from '../../server/src/audit/audit.service';
 import { rulingSignatureHash } from '../../shared/rulings';
@@ -32,26 +32,7 @@ beforeAll(async () => {
 afterAll(async () => stopServer(server));
 
 /** A case of the specialist's team worked to a proposed resolution, then escalated by legal. */
-async function escalatedCase(uid: string, to: 'arbitration' | 'mediation', panelSize: 1 | 3 = 1) {
-  const { id: caseId } = await specialist.cases.create.mutate(complaint(uid));
-  const move = async (client: Client, action: string, extra: Record<string, unknown> = {}) => {
-    const { status } = await specialist.cases.get.query({ caseId });
-    return client.cases.transition.mutate({ caseId, action, expectedStatus: status, ...extra } as Parameters<Client['cases']['transition']['mutate']>[0]);
-  };
-  await move(specialist, 'start_review');
-  await specialist.cases.classify.mutate({ caseId, category: 'trade', subcategory: 'slippage', tier: 'L2', priority: 'normal' });
-  await move(specialist, 'accept');
-  await move(specialist, 'complete_investigation');
-  await specialist.cases.setAssessment.mutate({ caseId, platformShare: '50', userShare: '50', thirdPartyShare: '0', findings: 'Shared responsibility.' });
-  await specialist.cases.proposeRemedy.mutate({ caseId, kind: 'technical_support', details: 'Explain the fill.' });
-  if (to === 'mediation') await move(legal, 'escalate_mediation', { reason: 'Both sides agree to mediation.' });
-  else {
-    await move(specialist, 'propose_resolution');
-    await move(legal, 'escalate_arbitration', { reason: 'The complainant invokes the arbitration clause.', panelSize });
-  }
-  const escalationId = (await legal.escalations.forCase.query({ caseId })).find((e) => e.status === 'open')!.id;
-  return { caseId, escalationId };
-}
+const escalatedCase = (uid: string, to: 'arbitration' | 'mediation', panelSize: 1 | 3 = 1) => escalateCase({ specialist, legal }, uid, to, panelSize);
 
 /** Disclose, then accept (or decline), as the member. */
 async function takeSeat(member: { client: Client }, memberId: string, answer: 'accept' | 'decline' = 'accept') {

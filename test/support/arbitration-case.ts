@@ -121,3 +121,30 @@ export async function buildPanelArbitrationCase(
   const c = await specialist.cases.get.query({ caseId });
   return { caseId, caseNumber: c.caseNumber, otherCaseId: other.id, escalationId, rulingId: ruling.id, members, exhibits, internalExhibitId, redactionId: redaction.id };
 }
+
+/**
+ * A case of the specialist's team worked through the API to a proposed resolution (an assessment
+ * and a remedy), then escalated by legal: to arbitration with a panel of `panelSize`, or to
+ * mediation. Returns the case and its open escalation.
+ */
+export async function escalateCase(clients: { specialist: Client; legal: Client }, uid: string, to: 'arbitration' | 'mediation', panelSize: 1 | 3 = 1) {
+  const { specialist, legal } = clients;
+  const { id: caseId } = await specialist.cases.create.mutate(complaint(uid));
+  const move = async (client: Client, action: string, extra: Record<string, unknown> = {}) => {
+    const { status } = await specialist.cases.get.query({ caseId });
+    return client.cases.transition.mutate({ caseId, action, expectedStatus: status, ...extra } as Parameters<Client['cases']['transition']['mutate']>[0]);
+  };
+  await move(specialist, 'start_review');
+  await specialist.cases.classify.mutate({ caseId, category: 'trade', subcategory: 'slippage', tier: 'L2', priority: 'normal' });
+  await move(specialist, 'accept');
+  await move(specialist, 'complete_investigation');
+  await specialist.cases.setAssessment.mutate({ caseId, platformShare: '50', userShare: '50', thirdPartyShare: '0', findings: 'Shared responsibility.' });
+  await specialist.cases.proposeRemedy.mutate({ caseId, kind: 'technical_support', details: 'Explain the fill.' });
+  if (to === 'mediation') await move(legal, 'escalate_mediation', { reason: 'Both sides agree to mediation.' });
+  else {
+    await move(specialist, 'propose_resolution');
+    await move(legal, 'escalate_arbitration', { reason: 'The complainant invokes the arbitration clause.', panelSize });
+  }
+  const escalationId = (await legal.escalations.forCase.query({ caseId })).find((e) => e.status === 'open')!.id;
+  return { caseId, escalationId };
+}

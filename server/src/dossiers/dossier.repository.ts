@@ -1,6 +1,6 @@
 // The rows a dossier is built from, as the server holds them: the same tables and columns the
-// workstation holds after a sync (desktop/main/dossier-rows.ts reads its copy), so that
-// buildDossierSnapshot gives the same snapshot from either. Columns never sent to a workstation
+// workstation holds after a sync (desktop/main/dossier-rows.ts reads its copy), through the same
+// loader (shared/dossier/source-rows.ts), so that buildDossierSnapshot gives the same snapshot from either. Columns never sent to a workstation
 // (password hashes, emails, search text) are left out here too.
 //
 // For an external recipient (an arbitrator or mediator) the rows are cut down before the builder
@@ -13,34 +13,12 @@ import type { DB } from '../db/database';
 import { AppError } from '../../../shared/errors';
 import { WITHHELD_COLUMNS, type SyncedTable } from '../../../shared/sync/protocol';
 import type { DossierSourceRows } from '../../../shared/dossier/snapshot';
+import { readDossierRows, type DossierCaseTable } from '../../../shared/dossier/source-rows';
 
 type Row = Record<string, unknown>;
 
-/** Case tables read by case_id, as the snapshot names them. */
-const CASE_TABLES = [
-  'case_amounts',
-  'case_events',
-  'notes',
-  'consultations',
-  'communications',
-  'objections',
-  'assessments',
-  'remedies',
-  'approvals',
-  'escalations',
-  'escalation_members',
-  'rulings',
-  'ruling_signatures',
-  'ruling_opinions',
-  'exhibits',
-  'exhibit_records',
-  'custody_entries',
-  'evidence_signals',
-] as const satisfies readonly SyncedTable[];
-type CaseTable = (typeof CASE_TABLES)[number];
-
 /** Tables an external recipient's dossier never shows: not even read for one. */
-const INTERNAL_ONLY_TABLES: readonly CaseTable[] = ['notes', 'consultations', 'communications', 'approvals', 'evidence_signals'];
+const INTERNAL_ONLY_TABLES: readonly DossierCaseTable[] = ['notes', 'consultations', 'communications', 'approvals', 'evidence_signals'];
 
 function withoutWithheld(table: SyncedTable, row: Row): Row {
   const withheld = WITHHELD_COLUMNS[table] ?? [];
@@ -50,56 +28,10 @@ function withoutWithheld(table: SyncedTable, row: Row): Row {
   return out;
 }
 
-async function rowsOf(db: DB, table: CaseTable, caseId: string): Promise<Row[]> {
-  const r = await sql<Row>`select * from ${sql.table(table)} where case_id = ${caseId}`.execute(db);
-  return r.rows.map((row) => withoutWithheld(table, row));
-}
-
-/**
- * Everything a dossier of this case shows. Tombstoned rows are included as they are (the builder
- * leaves them out), exactly as the workstation would hold them.
- */
+/** Everything a dossier of this case shows (shared/dossier/source-rows.ts), cut down for an external recipient. */
 export async function loadDossierRows(db: DB, caseId: string, opts: { external: boolean }): Promise<DossierSourceRows> {
-  const c = (await sql<Row>`select * from cases where id = ${caseId}`.execute(db)).rows[0];
-  if (!c) throw new AppError('not_found', 'error.case_not_found', { field: 'caseId' });
-  const byTable = new Map<CaseTable, Row[]>();
-  await Promise.all(
-    CASE_TABLES.map(async (table) => {
-      byTable.set(table, opts.external && INTERNAL_ONLY_TABLES.includes(table) ? [] : await rowsOf(db, table, caseId));
-    }),
-  );
-  const [complainant, team, users] = await Promise.all([
-    sql<Row>`select * from complainants where id = ${c.complainant_id}`.execute(db).then((r) => r.rows[0] ?? null),
-    c.team_id ? sql<Row>`select * from teams where id = ${c.team_id}`.execute(db).then((r) => r.rows[0] ?? null) : Promise.resolve(null),
-    // Everyone the workstation knows by name: the same rows, so names resolve the same way.
-    sql<Row>`select * from users`.execute(db).then((r) => r.rows.map((u) => withoutWithheld('users', u))),
-  ]);
-  const rows = (t: CaseTable) => byTable.get(t) ?? [];
-
-  const out: DossierSourceRows = {
-    case: c,
-    complainant,
-    team,
-    users,
-    case_amounts: rows('case_amounts'),
-    case_events: rows('case_events'),
-    notes: rows('notes'),
-    consultations: rows('consultations'),
-    communications: rows('communications'),
-    objections: rows('objections'),
-    assessments: rows('assessments'),
-    remedies: rows('remedies'),
-    approvals: rows('approvals'),
-    escalations: rows('escalations'),
-    escalation_members: rows('escalation_members'),
-    rulings: rows('rulings'),
-    ruling_signatures: rows('ruling_signatures'),
-    ruling_opinions: rows('ruling_opinions'),
-    exhibits: rows('exhibits'),
-    exhibit_records: rows('exhibit_records'),
-    custody_entries: rows('custody_entries'),
-    evidence_signals: rows('evidence_signals'),
-  };
+  const out = await readDossierRows(db, caseId, { clean: withoutWithheld, skip: opts.external ? INTERNAL_ONLY_TABLES : [] });
+  if (!out) throw new AppError('not_found', 'error.case_not_found', { field: 'caseId' });
   if (!opts.external) return out;
 
   // External: what is internal-only never leaves the server, in any form.
@@ -111,7 +43,7 @@ export async function loadDossierRows(db: DB, caseId: string, opts: { external: 
   // Nor does the timeline say that one was taken in ('exhibit.added' names it).
   out.case_events = out.case_events.filter((e) => !hidden.has(String(payloadOf(e).exhibitId)));
   out.redactions = (await sql<Row>`select * from redactions where case_id = ${caseId}`.execute(db)).rows.filter(shared);
-  out.piiValues = await complainantPiiValues(db, String(c.complainant_id));
+  out.piiValues = await complainantPiiValues(db, String(out.case.complainant_id));
   return out;
 }
 

@@ -1,7 +1,7 @@
 // SQL for cases, their complainants, amounts and timeline.
-import { sql, type Insertable } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Insertable, type SqlBool } from 'kysely';
 import type { DB } from '../db/database';
-import type { CaseEventsTable, CaseUpdate, NewCase } from '../db/schema';
+import type { CaseEventsTable, CaseUpdate, Database, NewCase } from '../db/schema';
 
 export function formatCaseNumber(year: number, n: number): string {
   return `ARB-${year}-${String(n).padStart(6, '0')}`;
@@ -151,33 +151,36 @@ export interface CaseListFilter {
   offset: number;
 }
 
+type CaseVisibility = CaseListFilter['visibility'];
+
+/** The cases a user sees who does not see them all: by assignment, team, the unassigned queue or an accepted seat. */
+function visibleTo(eb: ExpressionBuilder<Database, 'cases'>, v: Extract<CaseVisibility, { all: false }>): Expression<SqlBool> {
+  return eb.or([
+    eb('cases.assignee_id', '=', v.userId),
+    ...(v.teamIds.length ? [eb('cases.team_id', 'in', v.teamIds)] : []),
+    ...(v.unassignedQueue ? [eb('cases.team_id', 'is', null)] : []),
+    // Arbitrators and mediators: cases where they hold a seat they accepted after disclosure.
+    ...(v.acceptedSeat
+      ? [
+          eb.exists(
+            eb
+              .selectFrom('escalation_members')
+              .select('escalation_members.id')
+              .whereRef('escalation_members.case_id', '=', 'cases.id')
+              .where('escalation_members.user_id', '=', v.userId)
+              .where('escalation_members.accepted_at', 'is not', null)
+              .where('escalation_members.declined_at', 'is', null),
+          ),
+        ]
+      : []),
+  ]);
+}
+
 export async function listCases(db: DB, f: CaseListFilter) {
   if ('none' in f.visibility) return { total: 0, rows: [] };
   let q = db.selectFrom('cases').innerJoin('complainants', 'complainants.id', 'cases.complainant_id').where('cases.deleted_at', 'is', null);
   const v = f.visibility;
-  if (!v.all) {
-    q = q.where((eb) =>
-      eb.or([
-        eb('cases.assignee_id', '=', v.userId),
-        ...(v.teamIds.length ? [eb('cases.team_id', 'in', v.teamIds)] : []),
-        ...(v.unassignedQueue ? [eb('cases.team_id', 'is', null)] : []),
-        // Arbitrators and mediators: cases where they hold a seat they accepted after disclosure.
-        ...(v.acceptedSeat
-          ? [
-              eb.exists(
-                eb
-                  .selectFrom('escalation_members')
-                  .select('escalation_members.id')
-                  .whereRef('escalation_members.case_id', '=', 'cases.id')
-                  .where('escalation_members.user_id', '=', v.userId)
-                  .where('escalation_members.accepted_at', 'is not', null)
-                  .where('escalation_members.declined_at', 'is', null),
-              ),
-            ]
-          : []),
-      ]),
-    );
-  }
+  if (!v.all) q = q.where((eb) => visibleTo(eb, v));
   if (f.status?.length) q = q.where('cases.status', 'in', f.status);
   if (f.category) q = q.where('cases.category', '=', f.category);
   if (f.tier) q = q.where('cases.tier', '=', f.tier);
@@ -215,6 +218,36 @@ export async function listCases(db: DB, f: CaseListFilter) {
     .offset(f.offset)
     .execute();
   return { total: Number(total.n), rows };
+}
+
+/**
+ * Open cases among the visible ones whose first response or resolution falls due by `horizon`
+ * (or already has), soonest resolution first, at most 500.
+ */
+export async function slaDueCases(db: DB, visibility: CaseVisibility, horizon: Date) {
+  if ('none' in visibility) return [];
+  let q = db
+    .selectFrom('cases')
+    .select(['id', 'case_number', 'status', 'tier', 'priority', 'first_response_due_at', 'resolution_due_at', 'first_responded_at', 'assignee_id', 'team_id'])
+    .where('deleted_at', 'is', null)
+    // A paused clock does not run, but a deadline that ran out before the pause stays breached
+    // (shared/sla willBreachWithin, slaStatus): pausing must not hide a breach.
+    .where((eb) =>
+      eb.or([
+        eb('sla_paused_at', 'is', null),
+        eb.and([eb('first_responded_at', 'is', null), eb('first_response_due_at', '<', eb.ref('sla_paused_at'))]),
+        eb('resolution_due_at', '<', eb.ref('sla_paused_at')),
+      ]),
+    )
+    .where('resolved_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('first_responded_at', 'is', null), eb('first_response_due_at', '<=', horizon)]),
+        eb('resolution_due_at', '<=', horizon),
+      ]),
+    );
+  if (!visibility.all) q = q.where((eb) => visibleTo(eb, visibility));
+  return q.orderBy('resolution_due_at').limit(500).execute();
 }
 
 export function hasRelation(db: DB, userId: string, complainantId: string) {

@@ -36,6 +36,7 @@ import {
   hasRelation,
   insertEvent,
   listCases,
+  slaDueCases,
   updateCase,
 } from '../repositories/cases.repository';
 import * as work from '../repositories/case-work.repository';
@@ -563,52 +564,7 @@ export async function recordSatisfaction(db: DB, ctx: Ctx, input: { caseId: stri
 export async function slaDueSoon(db: DB, ctx: Ctx, input: { withinMinutes: number }) {
   const now = new Date();
   const horizon = new Date(now.getTime() + input.withinMinutes * 60_000);
-  const visibility = caseVisibility(ctx.actor);
-  if ('none' in visibility) return { dueSoon: [], breached: [] };
-  let q = db
-    .selectFrom('cases')
-    .select(['id', 'case_number', 'status', 'tier', 'priority', 'first_response_due_at', 'resolution_due_at', 'first_responded_at', 'assignee_id', 'team_id'])
-    .where('deleted_at', 'is', null)
-    // A paused clock does not run, but a deadline that ran out before the pause stays breached
-    // (shared/sla willBreachWithin, slaStatus): pausing must not hide a breach.
-    .where((eb) =>
-      eb.or([
-        eb('sla_paused_at', 'is', null),
-        eb.and([eb('first_responded_at', 'is', null), eb('first_response_due_at', '<', eb.ref('sla_paused_at'))]),
-        eb('resolution_due_at', '<', eb.ref('sla_paused_at')),
-      ]),
-    )
-    .where('resolved_at', 'is', null)
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('first_responded_at', 'is', null), eb('first_response_due_at', '<=', horizon)]),
-        eb('resolution_due_at', '<=', horizon),
-      ]),
-    );
-  if (!visibility.all) {
-    const v = visibility;
-    q = q.where((eb) =>
-      eb.or([
-        eb('assignee_id', '=', v.userId),
-        ...(v.teamIds.length ? [eb('team_id', 'in', v.teamIds)] : []),
-        ...(v.unassignedQueue ? [eb('team_id', 'is', null)] : []),
-        ...(v.acceptedSeat
-          ? [
-              eb.exists(
-                eb
-                  .selectFrom('escalation_members')
-                  .select('escalation_members.id')
-                  .whereRef('escalation_members.case_id', '=', 'cases.id')
-                  .where('escalation_members.user_id', '=', v.userId)
-                  .where('escalation_members.accepted_at', 'is not', null)
-                  .where('escalation_members.declined_at', 'is', null),
-              ),
-            ]
-          : []),
-      ]),
-    );
-  }
-  const rows = await q.orderBy('resolution_due_at').limit(500).execute();
+  const rows = await slaDueCases(db, caseVisibility(ctx.actor), horizon);
   const dueSoon = [];
   const breached = [];
   for (const r of rows) {

@@ -17,6 +17,7 @@ import { ContentInspection } from '../../../server/src/evidence/content-inspecti
 import { openChunkWriter } from '../../../server/src/evidence/chunk-writer';
 import { MAX_PARSE_BYTES } from '../../../server/src/evidence/evidence-deps';
 import { startTestServer, type TestServer } from '../../support/server';
+import { mulberry32 } from '../../support/random';
 import { beginUpload, blobPath, call, complaint, dropMidBody, patchChunk, patchChunkWhenFree, restError, sha256, stopServer, uploadFile } from './support';
 
 const MiB = 1024 * 1024;
@@ -54,18 +55,6 @@ function checkTextAsBefore(bytes: Uint8Array, maxLineLength: number, whole: bool
   return null;
 }
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Split = 'whole' | 'random' | 'tiny-first' | 'steps';
 const SPLITS: Split[] = ['whole', 'random', 'tiny-first', 'steps'];
 
@@ -73,7 +62,7 @@ const SPLITS: Split[] = ['whole', 'random', 'tiny-first', 'steps'];
 function pieces(bytes: Buffer, split: Split, seed = 1): Buffer[] {
   if (split === 'whole') return [bytes];
   const out: Buffer[] = [];
-  const next = random(seed);
+  const next = mulberry32(seed);
   let at = 0;
   let k = 0;
   while (at < bytes.length) {
@@ -248,7 +237,7 @@ describe('the text check', () => {
   });
 
   it('answers as the checks it combines on random text: ASCII, line breaks, characters valid and not, marks, any line limit', () => {
-    const next = random(42);
+    const next = mulberry32(42);
     const atoms = [
       () => enc('ab'),
       () => enc('x'.repeat(1 + Math.floor(next() * 12))),
@@ -294,7 +283,7 @@ describe('the text check', () => {
     for (const bytes of inputs) {
       for (const whole of [true, false]) {
         for (let seed = 1; seed <= 20; seed++) {
-          const next = random(seed);
+          const next = mulberry32(seed);
           const check = createTextCheck(5);
           let answer: EvidenceError | null = null;
           for (let at = 0; at < bytes.length && !answer; ) {
