@@ -6,41 +6,35 @@
 // Written atomically: a temporary file next to the target, fsync'd, renamed over it, the directory
 // fsync'd; a reader never sees half a dossier, and a crash leaves the old file or the new one.
 //
-// Custody: the server records an export per exhibit when it renders a dossier. The sync protocol
-// has no mutation for "exported offline" yet (shared/sync/protocol.ts MUTATIONS), so nothing is
-// journaled here: the result says so (`custody: 'not_recorded'`), and a caller that has such a
-// mutation can pass `recordExport` to journal it (it runs after the file is in place).
+// Custody: an export is recorded like the server's own, in the audit chain and the custody trail of
+// every exhibit the dossier carries. Once the file is in place, the export is journaled as the sync
+// mutation `recordDossierExport` (fsync'd before this returns, so it survives a kill) and pushed at
+// the next sync; the server then writes 'dossier.exported_offline' and a 'custody.export' per
+// exhibit, and the custody entries come back to the workstation with a pull. A file whose export
+// cannot be journaled is removed again: no dossier leaves this function unrecorded (a crash between
+// the rename and the journal's fsync is the one gap).
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { AppError } from '../../shared/errors';
 import { buildDossierSnapshot, canonicalJson, dossierId, snapshotHash, type DossierRecipient, type DossierSnapshot } from '../../shared/dossier/snapshot';
 import { renderDossier } from '../../shared/dossier/render';
 import { loadPdfFonts } from '../../shared/dossier/pdf-fonts';
-import type { LocalDatabase } from './store/local-schema';
+import { parseInput } from '../../shared/validation';
+import { MUTATIONS, type MutationArgs } from '../../shared/sync/protocol';
+import type { SyncEngine } from './sync-engine';
 import type { EvidenceCache } from './evidence-cache';
 import { LocalCaseNotFoundError, loadLocalDossierRows } from './dossier-rows';
 
-export interface OfflineExportRecord {
-  caseId: string;
-  documentId: string;
-  sha256: string;
-  recipient: DossierRecipient;
-  exhibits: { id: string; exhibitNumber: string; sha256: string }[];
-}
-
 export interface OfflineExportOptions {
-  /** The workstation's local store (SyncEngine.db or LocalStore.db). */
-  db: Kysely<LocalDatabase>;
+  /** The workstation's sync engine: the local store the dossier is made from, and the journal its export is recorded in. */
+  engine: Pick<SyncEngine, 'db' | 'mutate'>;
   evidenceCache: EvidenceCache;
   caseId: string;
   /** Who the dossier is for: a handler on this workstation (external recipients get theirs from the server). */
   recipient: DossierRecipient;
   outFile: string;
   onProgress?: (done: number, total: number) => void;
-  /** Journals the export for the server's custody trail, where the sync protocol has a mutation for it. */
-  recordExport?: (record: OfflineExportRecord) => Promise<void>;
 }
 
 export interface OfflineExportResult {
@@ -50,14 +44,17 @@ export interface OfflineExportResult {
   documentId: string;
   snapshotSha256: string;
   exhibits: number;
-  /** 'journaled' when recordExport ran; otherwise the export is not in the custody trail (see the header). */
-  custody: 'journaled' | 'not_recorded';
+  /** The export is journaled for the custody trail and goes to the server with the next sync. */
+  custody: 'queued';
+  /** The journaled mutation's seq: a refusal by the server comes back under it (SyncEngine.rejections). */
+  custodySeq: number;
 }
 
 const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 export async function exportDossierOffline(options: OfflineExportOptions): Promise<OfflineExportResult> {
-  const { db, evidenceCache, caseId, recipient } = options;
+  const { engine, evidenceCache, caseId, recipient } = options;
+  const db = engine.db;
   // A redacted copy needs the redaction spans and PII the server never sends a workstation: an
   // external recipient's dossier is only made on the server.
   if (recipient.kind !== 'internal') throw new AppError('bad_input', 'dossier.offline.external_on_server', { field: 'recipient.kind' });
@@ -88,15 +85,31 @@ export async function exportDossierOffline(options: OfflineExportOptions): Promi
   const pdf = await renderDossier(snapshot, { fonts: loadPdfFonts(), files }, options.onProgress);
   const sha256 = sha256Hex(pdf);
   const file = path.resolve(options.outFile);
+  const documentId = dossierId(snapshot);
+  const snapshotSha256 = snapshotHash(snapshot);
+  // What the server records, checked before the file is written: a record that could not be
+  // journaled would leave an export outside the custody trail.
+  const record = parseInput(MUTATIONS.recordDossierExport, {
+    caseId,
+    documentId,
+    snapshotSha256,
+    pdfSha256: sha256,
+    pdfSize: pdf.byteLength,
+    language: snapshot.recipient.language,
+    exhibitIds: snapshot.exhibits.map((e) => e.id),
+    exportedAt: new Date().toISOString(),
+  } satisfies MutationArgs<'recordDossierExport'>);
   writeAtomically(file, pdf);
 
-  const documentId = dossierId(snapshot);
-  let custody: OfflineExportResult['custody'] = 'not_recorded';
-  if (options.recordExport) {
-    await options.recordExport({ caseId, documentId, sha256, recipient: snapshot.recipient, exhibits: snapshot.exhibits.map((e) => ({ id: e.id, exhibitNumber: e.exhibitNumber, sha256: e.sha256 })) });
-    custody = 'journaled';
+  let custodySeq: number;
+  try {
+    ({ seq: custodySeq } = await engine.mutate('recordDossierExport', record));
+  } catch (error) {
+    fs.rmSync(file, { force: true });
+    const reason = error instanceof AppError ? error.messageKey : error instanceof Error ? error.message : String(error);
+    throw new AppError('conflict', 'dossier.offline.not_recorded', { field: 'outFile', params: { file, reason } });
   }
-  return { file, sha256, size: pdf.byteLength, documentId, snapshotSha256: snapshotHash(snapshot), exhibits: snapshot.exhibits.length, custody };
+  return { file, sha256, size: pdf.byteLength, documentId, snapshotSha256, exhibits: snapshot.exhibits.length, custody: 'queued', custodySeq };
 }
 
 /** Temp file in the same directory, fsync, rename over the target, fsync the directory. */

@@ -20,6 +20,7 @@ export const desktopMessages = {
     'desktop.mutation.classify': 'Classify the case',
     'desktop.mutation.recordSatisfaction': 'Record satisfaction',
     'desktop.mutation.updateCaseFields': 'Edit the case',
+    'desktop.mutation.recordDossierExport': 'Record a dossier exported offline',
   },
   'zh-CN': {
     'desktop.data_dir_in_use': 'Arbitra 已在使用此数据文件夹（进程 {pid}）。请切换到该窗口，或将其关闭后重试。文件夹：{dataDir}',
@@ -38,5 +39,6 @@ export const desktopMessages = {
     'desktop.mutation.classify': '案件分类',
     'desktop.mutation.recordSatisfaction': '记录满意度',
     'desktop.mutation.updateCaseFields': '编辑案件',
+    'desktop.mutation.recordDossierExport': '记录离线导出的卷宗',
   },
 } as const;

@@ -15,7 +15,8 @@ import {
   transitionInput,
   withdrawRemedyInput,
 } from '../case-inputs';
-import { text, uuid } from '../schemas';
+import { isoDateTime, text, uuid } from '../schemas';
+import { LANGUAGES } from '../domain';
 
 /** Tables a workstation holds, with the primary-key columns that name a row. */
 export const SYNCED_TABLES = {
@@ -82,6 +83,36 @@ export const updateCaseFieldsInput = z
       .refine((f) => Object.keys(f).length > 0, 'validation.required'),
   });
 
+/**
+ * A dossier the workstation rendered offline and saved to a file: the server records it on the
+ * audit chain and in the custody trail of each exhibit it carries, as it does for its own exports.
+ * The device comes from the credential that pushes it, never from the arguments.
+ */
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'validation.sha256_format');
+export const recordDossierExportInput = z
+  .strictObject({
+    caseId: uuid,
+    /** The dossier ID printed on it: `DOS-` and the first 16 hex digits of the snapshot's hash. */
+    documentId: z.string().regex(/^DOS-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$/, 'validation.dossier_id_format'),
+    snapshotSha256: sha256Hex,
+    pdfSha256: sha256Hex,
+    pdfSize: z.int().min(1).max(Number.MAX_SAFE_INTEGER),
+    language: z.enum(LANGUAGES),
+    /** The exhibits the dossier carries (its evidence index), each once. */
+    exhibitIds: z.array(uuid).max(10_000),
+    exportedAt: isoDateTime,
+  })
+  .superRefine((value, ctx) => {
+    const h = value.snapshotSha256.toUpperCase();
+    if (value.documentId !== `DOS-${h.slice(0, 4)}-${h.slice(4, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}`)
+      ctx.addIssue({ code: 'custom', path: ['documentId'], message: 'validation.dossier_id_mismatch' });
+    const seen = new Set<string>();
+    value.exhibitIds.forEach((id, i) => {
+      if (seen.has(id)) ctx.addIssue({ code: 'custom', path: ['exhibitIds', i], message: 'validation.duplicate_exhibit' });
+      seen.add(id);
+    });
+  });
+
 /** Created rows carry the id the workstation gave them, so its optimistic row and the server's are one. */
 const withId = <S extends z.ZodObject>(schema: S) => schema.extend({ id: uuid });
 
@@ -97,6 +128,7 @@ export const MUTATIONS = {
   classify: classifyInput,
   recordSatisfaction: recordSatisfactionInput,
   updateCaseFields: updateCaseFieldsInput,
+  recordDossierExport: recordDossierExportInput,
 } as const;
 export type MutationName = keyof typeof MUTATIONS;
 export const MUTATION_NAMES = Object.keys(MUTATIONS) as MutationName[];

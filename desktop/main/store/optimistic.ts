@@ -501,6 +501,10 @@ const EFFECTS: Record<MutationName, Effect> = {
     await updateRows(trx, 'cases', byId(c.id), patch, ctx.seq);
     return true;
   }),
+
+  // A dossier exported offline changes nothing the workstation shows but its 'not yet synced' step:
+  // the custody entries are the server's to write, and come back with the next pull.
+  recordDossierExport: onCase('recordDossierExport', argCase, async () => true),
 };
 
 function inTransaction<T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T> {

@@ -28,6 +28,7 @@ import {
 import { canSeeCase, roleMayCall } from '../trpc/policy';
 import * as cases from '../services/cases.service';
 import * as repo from './sync.repository';
+import { recordDossierExport } from '../dossiers/offline-export.service';
 
 type Ctx = ServiceContext & { actor: UserActor };
 
@@ -101,6 +102,8 @@ const MUTATION_PROCEDURE: Record<MutationName, string> = {
   classify: 'cases.classify',
   recordSatisfaction: 'cases.recordSatisfaction',
   updateCaseFields: 'cases.updateFields',
+  // A dossier exported offline: whoever may request one may record theirs.
+  recordDossierExport: 'dossiers.request',
 };
 
 async function applyMutation(trx: DB, ctx: Ctx, m: MutationEnvelope): Promise<void> {
@@ -129,6 +132,8 @@ async function applyMutation(trx: DB, ctx: Ctx, m: MutationEnvelope): Promise<vo
       return void (await cases.recordSatisfaction(trx, ctx, args));
     case 'updateCaseFields':
       return void (await cases.updateCaseFields(trx, ctx, args));
+    case 'recordDossierExport':
+      return recordDossierExport(trx, ctx, args);
   }
 }
 
