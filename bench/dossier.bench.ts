@@ -14,8 +14,11 @@
 //
 // Measured, interleaved (pdfkit run 1, Chromium run 1, pdfkit run 2, …), RUNS times each:
 // (a) pdfkit: renderDossier() (shared/dossier/render.ts) in a fresh node + tsx child process
-//     (bench/lib/dossier-pdfkit-child.ts): the wall time of the render call (fonts loaded
-//     beforehand, timed apart) and the process's peak RSS (process.resourceUsage().maxRSS).
+//     (bench/lib/dossier-pdfkit-child.ts), which renders as the server does: in a worker thread
+//     with the server's render-worker resource limits (renderWorkerResourceLimits in
+//     server/src/dossiers/render-in-worker.ts, including its small young generation); the wall
+//     time of the render call (fonts loaded beforehand, timed apart) and the process's peak RSS
+//     (process.resourceUsage().maxRSS: both threads, the worker's isolate included).
 // (b) Chromium: a browser launched for the run (launch not in the time, reported), the page loaded
 //     from a loopback HTTP server until every font face and image has loaded (not in the time,
 //     reported), then page.pdf({ format: 'A4', printBackground: true, outline: true, tagged: true })
@@ -36,9 +39,10 @@
 //   BENCH_DOSSIER_SIDES=chromium npx tsx bench/dossier.bench.ts         (one side only: no verdict)
 //   BENCH_DOSSIER_KEEP=/tmp/out npx tsx bench/dossier.bench.ts          (keeps the last PDF of each side there)
 //   BENCH_DOSSIER_CPU_PROF=/tmp/prof npx tsx bench/dossier.bench.ts     (pdfkit child under --cpu-prof;
-//       profiles kept there; summarise with `npx tsx bench/lib/cpuprofile-summary.ts <file> 30
-//       renderDossier`; times measured under the profiler are not the real ones; under tsx every
-//       frame is at line 1 of its file, the function names are right)
+//       profiles kept there, one per thread: the render is in the worker thread's, the largest;
+//       summarise with `npx tsx bench/lib/cpuprofile-summary.ts <file> 30 renderDossier`; times
+//       measured under the profiler are not the real ones; under tsx every frame is at line 1 of
+//       its file, the function names are right)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

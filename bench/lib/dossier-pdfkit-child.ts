@@ -4,11 +4,20 @@
 // The work dir holds snapshot.json and files/<sha256> (written by bench/dossier.bench.ts). Prints
 // one JSON line on stdout (ChildResult). Under --cpu-prof the parent asks for a profile.
 //
+// The rendering runs as production runs it: in a worker thread (started through the server's
+// render-worker.boot.mjs) with the server's render-worker resource limits (renderWorkerResourceLimits
+// of server/src/dossiers/render-in-worker.ts: its small young generation is part of the renderer's
+// memory budget). The worker loads the fonts, reads the input and renders; this thread only waits.
+// Peak RSS is the whole process's (both threads). BENCH_DOSSIER_IN_PROCESS=1 renders on the main
+// thread instead, with V8's default heap limits, for comparison.
+//
 // Timed separately: the fonts (loadPdfFonts, from the npm packages), reading the input, importing
 // the renderer module (tsx transpiles it on first import) and the renderDossier() call itself,
 // which is the figure the bench compares.
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { renderWorkerResourceLimits } from '../../server/src/dossiers/render-in-worker';
 import type * as FontsModule from '../../shared/dossier/pdf-fonts';
 import type { DossierSnapshot } from '../../shared/dossier/snapshot';
 
@@ -23,7 +32,7 @@ export interface ChildResult {
   maxRssBytes: number;
   /** RSS when the child started (node + the tsx loader, nothing of the dossier yet). */
   rssAtStartBytes: number;
-  /** RSS just before renderDossier() was called. */
+  /** RSS (the whole process's) just before renderDossier() was called. */
   rssBeforeBytes: number;
   heapUsedBeforeBytes: number;
   pdfBytes: number;
@@ -31,10 +40,10 @@ export interface ChildResult {
   lastProgress: [number, number] | null;
 }
 
-async function main() {
-  const rssAtStartBytes = process.memoryUsage().rss;
-  const [workDir, outPath] = process.argv.slice(2);
-  if (!workDir || !outPath) throw new Error('usage: dossier-pdfkit-child.ts <work dir> <output pdf>');
+type Rendered = Omit<ChildResult, 'maxRssBytes' | 'rssAtStartBytes'>;
+
+/** Fonts, input, renderer, the timed render call and the output file: in whichever thread runs it. */
+async function renderOnce(workDir: string, outPath: string): Promise<Rendered> {
   const renderPath = new URL('../../shared/dossier/render.ts', import.meta.url);
   if (!fs.existsSync(renderPath)) throw new Error(`${renderPath.pathname} does not exist (yet)`);
 
@@ -65,17 +74,48 @@ async function main() {
   const renderMs = performance.now() - t;
   const cpu = process.cpuUsage(cpu0);
   const renderCpuMs = (cpu.user + cpu.system) / 1000;
-  const maxRssBytes = process.resourceUsage().maxRSS * 1024;
 
   fs.writeFileSync(outPath, pdf);
-  const result: ChildResult = { fontsMs, inputMs, importMs, renderMs, renderCpuMs, maxRssBytes, rssAtStartBytes, rssBeforeBytes: before.rss, heapUsedBeforeBytes: before.heapUsed, pdfBytes: pdf.byteLength, progressCalls, lastProgress };
+  return { fontsMs, inputMs, importMs, renderMs, renderCpuMs, rssBeforeBytes: before.rss, heapUsedBeforeBytes: before.heapUsed, pdfBytes: pdf.byteLength, progressCalls, lastProgress };
+}
+
+/** renderOnce in a worker thread with the production render worker's resource limits. */
+function renderInWorkerThread(workDir: string, outPath: string): Promise<Rendered> {
+  const boot = new URL('../../server/src/dossiers/render-worker.boot.mjs', import.meta.url);
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(boot, { workerData: { entry: import.meta.url, benchChild: { workDir, outPath } }, resourceLimits: renderWorkerResourceLimits() });
+    let result: Rendered | null = null;
+    worker.on('message', (m: { ok: true; result: Rendered } | { ok: false; error: string }) => {
+      if (m.ok) result = m.result;
+      else reject(new Error(m.error));
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => (result ? resolve(result) : reject(new Error(`the render worker exited (code ${code}) without a result`))));
+  });
+}
+
+async function main() {
+  const rssAtStartBytes = process.memoryUsage().rss;
+  const [workDir, outPath] = process.argv.slice(2);
+  if (!workDir || !outPath) throw new Error('usage: dossier-pdfkit-child.ts <work dir> <output pdf>');
+  const rendered = process.env.BENCH_DOSSIER_IN_PROCESS === '1' ? await renderOnce(workDir, outPath) : await renderInWorkerThread(workDir, outPath);
+  const maxRssBytes = process.resourceUsage().maxRSS * 1024;
+  const result: ChildResult = { ...rendered, maxRssBytes, rssAtStartBytes };
   await new Promise<void>((resolve) => process.stdout.write(`${JSON.stringify(result)}\n`, () => resolve()));
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`[dossier-pdfkit-child] ${(error as Error)?.stack ?? String(error)}\n`);
-    process.exit(2);
-  },
-);
+const benchChild = isMainThread ? null : (workerData as { benchChild?: { workDir: string; outPath: string } } | null)?.benchChild;
+if (benchChild) {
+  renderOnce(benchChild.workDir, benchChild.outPath).then(
+    (result) => parentPort!.postMessage({ ok: true, result }),
+    (error: unknown) => parentPort!.postMessage({ ok: false, error: (error as Error)?.stack ?? String(error) }),
+  );
+} else if (isMainThread) {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`[dossier-pdfkit-child] ${(error as Error)?.stack ?? String(error)}\n`);
+      process.exit(2);
+    },
+  );
+}

@@ -101,17 +101,19 @@ export class Layout {
   private readonly root: PdfStructElement;
   private section: PdfStructElement | null = null;
   private fill: string | null = null;
-  private readonly coverageCache = new Map<number, boolean>();
+  private readonly coverageCache: Record<FontKey, Map<number, boolean>> = { sans: new Map(), sansBold: new Map(), cjk: new Map(), cjkBold: new Map(), mono: new Map() };
   private readonly spaceWidths = new Map<string, number>();
   private readonly glyphs: GlyphWriter;
   private readonly advances: Record<FontKey, Map<number, number>> = { sans: new Map(), sansBold: new Map(), cjk: new Map(), cjkBold: new Map(), mono: new Map() };
+  private readonly sharedAtoms = new Map<string, readonly Atom[]>();
+  private readonly asciiAdvances: Record<FontKey, Float64Array> = { sans: nanTable(), sansBold: nanTable(), cjk: nanTable(), cjkBold: nanTable(), mono: nanTable() };
 
   constructor(
     readonly doc: PdfDoc,
     private readonly fonts: Readonly<Record<FontKey, PdfFontHandle>>,
     private readonly onPageAdded: () => void,
   ) {
-    this.glyphs = new GlyphWriter(doc, fonts, PAGE.height);
+    this.glyphs = new GlyphWriter(doc, fonts);
     this.root = doc.struct('Document');
     doc.addStructure(this.root);
     doc.on('pageAdded', () => {
@@ -194,11 +196,11 @@ export class Layout {
   // ---- text layout ------------------------------------------------------------------------------
 
   private hasGlyph = (font: FontKey, cp: number): boolean => {
-    const key = cp * 8 + ['sans', 'sansBold', 'cjk', 'cjkBold', 'mono'].indexOf(font);
-    let has = this.coverageCache.get(key);
+    const cache = this.coverageCache[font];
+    let has = cache.get(cp);
     if (has === undefined) {
       has = this.fonts[font].font.hasGlyphForCodePoint(cp);
-      this.coverageCache.set(key, has);
+      cache.set(cp, has);
     }
     return has;
   };
@@ -210,10 +212,21 @@ export class Layout {
    */
   measure(font: FontKey, size: number, text: string): number {
     const cache = this.advances[font];
+    const ascii = this.asciiAdvances[font];
     const face = this.fonts[font].font;
     let w = 0;
     for (let i = 0; i < text.length; i++) {
       let cp = text.charCodeAt(i);
+      if (cp < 0x80) {
+        // ASCII from a flat table (NaN until first measured): most of a dossier's text.
+        let a = ascii[cp]!;
+        if (a !== a) {
+          a = face.glyphForCodePoint(cp).advanceWidth / face.unitsPerEm;
+          ascii[cp] = a;
+        }
+        w += a;
+        continue;
+      }
       if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < text.length) {
         cp = text.codePointAt(i)!;
         i++;
@@ -238,10 +251,32 @@ export class Layout {
     return w;
   }
 
-  private atoms(content: Content, base: TextStyle): Atom[] {
+  private atoms(content: Content, base: TextStyle): readonly Atom[] {
+    // Short strings recur (labels, sides, statuses, pairs, column headers): their atoms are made
+    // once per style and shared (atoms are never changed once made; breaking copies what it parts).
+    if (typeof content === 'string' && content.length <= SHARED_ATOMS_UP_TO) {
+      const key = `${base.face}\u0000${base.bold ? 1 : 0}\u0000${base.size}\u0000${base.color}\u0000${content}`;
+      let atoms = this.sharedAtoms.get(key);
+      if (atoms === undefined) {
+        atoms = this.makeAtoms(content, base);
+        if (this.sharedAtoms.size < 50_000) this.sharedAtoms.set(key, atoms);
+      }
+      return atoms;
+    }
+    return this.makeAtoms(content, base);
+  }
+
+  private makeAtoms(content: Content, base: TextStyle): Atom[] {
+    // Printable ASCII in one style (most table cells: numbers, times, ids, short labels): plain text
+    // already, one run of the base face, words parted only at spaces. The same atoms as below.
+    if (typeof content === 'string' && PLAIN_ASCII.test(content)) return this.asciiAtoms(content, base);
     const spans: readonly Span[] = typeof content === 'string' ? [{ text: content }] : content;
     const out: Atom[] = [];
     const make = (text: string, font: FontKey, size: number, color: string, breakAfter: boolean): Atom => {
+      if (text !== '' && !isWhiteSpace(text.charCodeAt(text.length - 1))) {
+        // No trailing white space (the usual case, and every single CJK character): no need to look.
+        return { text, spaces: '', font, size, color, width: this.measure(font, size, text), spaceWidth: 0, breakAfter };
+      }
       const m = /\s+$/.exec(text);
       const body = m ? text.slice(0, m.index) : text;
       const spaces = m ? m[0] : '';
@@ -282,10 +317,40 @@ export class Layout {
       const a = out[i]!;
       const b = out[i + 1]!;
       if (a.hard || b.hard || a.spaces) continue;
-      const bFirst = b.text === '' ? '' : String.fromCodePoint(b.text.codePointAt(0)!);
-      const aLast = a.text.slice(-1);
+      // The rules' characters are all single UTF-16 units: the first and last unit decide.
+      const bFirst = b.text.charAt(0);
+      const aLast = a.text.charAt(a.text.length - 1);
       if (NO_LINE_START.has(bFirst) || NO_LINE_END.has(aLast)) a.breakAfter = false;
       else a.breakAfter = isCjkFont(a.font) || isCjkFont(b.font);
+    }
+    return out;
+  }
+
+  /** atoms() of a string of printable ASCII: words and their trailing spaces, in the base face. */
+  private asciiAtoms(text: string, base: TextStyle): Atom[] {
+    const out: Atom[] = [];
+    const font = preferredBase(base.face, base.bold);
+    const { size, color } = base;
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      let j = i;
+      while (j < n && text.charCodeAt(j) !== 0x20) j++;
+      let k = j;
+      while (k < n && text.charCodeAt(k) === 0x20) k++;
+      const body = j > i ? text.slice(i, j) : '';
+      const spaces = k - j;
+      out.push({
+        text: body,
+        spaces: spaces ? text.slice(j, k) : '',
+        font,
+        size,
+        color,
+        width: body ? this.measure(font, size, body) : 0,
+        spaceWidth: spaces ? spaces * this.spaceWidth(font, size) : 0,
+        breakAfter: spaces > 0,
+      });
+      i = k;
     }
     return out;
   }
@@ -318,6 +383,11 @@ export class Layout {
   }
 
   private breakAtoms(atoms: readonly Atom[], defaultSize: number, width: number): Line[] {
+    if (atoms.length === 1) {
+      // One piece that fits (most table cells): its line, as the general case below makes it.
+      const a = atoms[0]!;
+      if (!a.hard && a.text !== '' && a.width <= width + EPSILON) return [{ items: [{ text: a.text, font: a.font, size: a.size, color: a.color, x: 0, width: a.width }], width: a.width, size: a.size || defaultSize }];
+    }
     const lines: Line[] = [];
     // Atoms on the current line and where each starts (kept apart: atoms are shared, never copied).
     let placed: Atom[] = [];
@@ -423,12 +493,19 @@ export class Layout {
     const first = lines[0]!.size * leading;
     this.ensure(Math.min(first * 2, first * lines.length));
     this.block(options.tag ?? 'P', () => {
+      // The paragraph's text is written as one piece per page.
+      this.glyphs.hold();
       for (const line of lines) {
         const h = line.size * leading;
-        this.ensure(h);
+        if (this.y + h > CONTENT_BOTTOM + EPSILON) {
+          this.glyphs.release();
+          this.newPage();
+          this.glyphs.hold();
+        }
         this.drawLine(line, x, this.y, width, options.align);
         this.y += h;
       }
+      this.glyphs.release();
     });
     this.y += options.spaceAfter ?? 4;
   }
@@ -504,8 +581,7 @@ export class Layout {
     const headerHeight = showHeader ? Math.max(...headerLines.map((l) => l.length)) * lineHeight + 2 * padY : 0;
     const drawHeader = () => {
       if (!showHeader) return;
-      this.doc.save().rect(x0, this.y, width, headerHeight).fill(COLOR.headerBand).restore();
-      this.resetColor();
+      this.glyphs.fillRect(COLOR.headerBand, x0, this.y, width, headerHeight);
       this.glyphs.hold();
       headerLines.forEach((lines, i) => {
         lines.forEach((line, k) => this.drawLine(line, xs[i]! + padX, this.y + padY + k * lineHeight, widths[i]! - 2 * padX, columns[i]!.align));
@@ -514,7 +590,7 @@ export class Layout {
       this.y += headerHeight;
     };
 
-    const layoutRow = (atomsOfRow: readonly Atom[][]) =>
+    const layoutRow = (atomsOfRow: readonly (readonly Atom[])[]) =>
       columns.map((_c, i) => {
         let lines = this.breakAtoms(atomsOfRow[i]!, size, widths[i]! - 2 * padX);
         const limit = Math.min(maxLines, pageCapacity);
@@ -540,8 +616,7 @@ export class Layout {
           drawHeader();
         }
         if (options.zebra !== false && r % 2 === 1) {
-          this.doc.save().rect(x0, this.y, width, height).fill(COLOR.band).restore();
-          this.resetColor();
+          this.glyphs.fillRect(COLOR.band, x0, this.y, width, height);
         }
         // A row's text is written as one piece.
         this.glyphs.hold();
@@ -562,7 +637,7 @@ export class Layout {
    * each column its natural width when all fit, else between its widest unbreakable piece and its
    * natural width, in proportion; the weights then only set a floor.
    */
-  private columnWidths(columns: readonly TableColumn[], cells: readonly (readonly Atom[][])[], header: readonly Atom[][], width: number, padX: number, auto: boolean): number[] {
+  private columnWidths(columns: readonly TableColumn[], cells: readonly (readonly (readonly Atom[])[])[], header: readonly (readonly Atom[])[], width: number, padX: number, auto: boolean): number[] {
     const total = columns.reduce((s, c) => s + c.weight, 0);
     const byWeight = columns.map((c) => (c.weight / total) * width);
     if (!auto || cells.length === 0) return byWeight;
@@ -676,6 +751,20 @@ const HEADINGS = {
   3: { size: 10, color: COLOR.text, before: 7, after: 3 },
 } as const;
 
+
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+/** Strings up to this long have their atoms shared (see Layout.atoms). */
+const SHARED_ATOMS_UP_TO = 40;
+
+/** Whether a UTF-16 unit is white space as regular expressions' \s has it (WhiteSpace and LineTerminator). */
+function isWhiteSpace(c: number): boolean {
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+function nanTable(): Float64Array {
+  return new Float64Array(128).fill(NaN);
+}
 
 const isCjkFont = (font: FontKey) => font === 'cjk' || font === 'cjkBold';
 

@@ -59,7 +59,8 @@ export interface PdfRef {
 export type AfRelationship = 'Source' | 'Data' | 'Alternative' | 'Supplement' | 'Unspecified';
 
 export interface PdfDoc {
-  page: { width: number; height: number; fonts: Record<string, unknown>; xobjects: Record<string, unknown> };
+  /** The current page; `write` appends to its content stream (bytes as they are, a string with a newline). */
+  page: { width: number; height: number; fonts: Record<string, unknown>; xobjects: Record<string, unknown>; write(data: Uint8Array | string): void };
   outline: PdfOutline;
   /** Internal: the file identifier written to the trailer's /ID. */
   _id: Uint8Array;

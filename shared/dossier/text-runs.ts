@@ -36,6 +36,7 @@ const CJK_RANGES: readonly (readonly [number, number])[] = [
 
 export function isCjkCodePoint(cp: number): boolean {
   if (cp < 0x1100) return false;
+  if (cp >= 0x4e00 && cp <= 0x9fff) return true; // the common ideographs: most of Chinese text
   for (const [lo, hi] of CJK_RANGES) if (cp >= lo && cp <= hi) return true;
   return false;
 }

@@ -165,7 +165,11 @@ export function analyseTrades(exhibits: readonly Pick<DossierExhibit, 'exhibitNu
   const filledSymbols = new Set(fills.map((f) => f.symbol));
   const executions = [...fills, ...orders.filter((o) => !filledSymbols.has(o.symbol))];
   const bySymbol = new Map<string, Execution[]>();
-  for (const e of executions) bySymbol.set(e.symbol, [...(bySymbol.get(e.symbol) ?? []), e]);
+  for (const e of executions) {
+    const list = bySymbol.get(e.symbol);
+    if (list) list.push(e);
+    else bySymbol.set(e.symbol, [e]);
+  }
 
   const symbols: SymbolSummary[] = [...bySymbol.keys()].sort().map((symbol) => {
     const list = bySymbol.get(symbol)!;
