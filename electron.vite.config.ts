@@ -7,7 +7,14 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(__dirname, 'desktop/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'desktop/main/index.ts'),
+          // The PDF worker thread (offline dossier export): its own entry, out/main/pdf-worker.js, which
+          // shared/pdf-worker/run-in-worker.ts starts when it runs bundled in out/main/.
+          'pdf-worker': resolve(__dirname, 'shared/pdf-worker/worker.ts'),
+        },
+      },
     },
   },
   preload: {

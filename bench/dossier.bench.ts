@@ -16,7 +16,7 @@
 // (a) pdfkit: renderDossier() (shared/dossier/render.ts) in a fresh node + tsx child process
 //     (bench/lib/dossier-pdfkit-child.ts), which renders as the server does: in a worker thread
 //     with the server's render-worker resource limits (renderWorkerResourceLimits in
-//     server/src/dossiers/render-in-worker.ts, including its small young generation); the wall
+//     shared/pdf-worker/run-in-worker.ts, including its small young generation); the wall
 //     time of the render call (fonts loaded beforehand, timed apart) and the process's peak RSS
 //     (process.resourceUsage().maxRSS: both threads, the worker's isolate included).
 // (b) Chromium: a browser launched for the run (launch not in the time, reported), the page loaded

@@ -4,10 +4,10 @@
 // The work dir holds snapshot.json and files/<sha256> (written by bench/dossier.bench.ts). Prints
 // one JSON line on stdout (ChildResult). Under --cpu-prof the parent asks for a profile.
 //
-// The rendering runs as production runs it: in a worker thread (started through the server's
-// render-worker.boot.mjs) with the server's render-worker resource limits (renderWorkerResourceLimits
-// of server/src/dossiers/render-in-worker.ts: its small young generation is part of the renderer's
-// memory budget). The worker loads the fonts, reads the input and renders; this thread only waits.
+// The rendering runs as production runs it: in a worker thread (started through the PDF worker's
+// boot file, shared/pdf-worker/worker.boot.mjs) with the render-worker resource limits
+// (renderWorkerResourceLimits of shared/pdf-worker/run-in-worker.ts, which the server's dossier
+// jobs use: its small young generation is part of the renderer's memory budget). The worker loads the fonts, reads the input and renders; this thread only waits.
 // Peak RSS is the whole process's (both threads). BENCH_DOSSIER_IN_PROCESS=1 renders on the main
 // thread instead, with V8's default heap limits, for comparison.
 //
@@ -17,7 +17,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { renderWorkerResourceLimits } from '../../server/src/dossiers/render-in-worker';
+import { PDF_WORKER_BOOT, renderWorkerResourceLimits } from '../../shared/pdf-worker/run-in-worker';
 import type * as FontsModule from '../../shared/dossier/pdf-fonts';
 import type { DossierSnapshot } from '../../shared/dossier/snapshot';
 
@@ -81,7 +81,7 @@ async function renderOnce(workDir: string, outPath: string): Promise<Rendered> {
 
 /** renderOnce in a worker thread with the production render worker's resource limits. */
 function renderInWorkerThread(workDir: string, outPath: string): Promise<Rendered> {
-  const boot = new URL('../../server/src/dossiers/render-worker.boot.mjs', import.meta.url);
+  const boot = PDF_WORKER_BOOT;
   return new Promise((resolve, reject) => {
     const worker = new Worker(boot, { workerData: { entry: import.meta.url, benchChild: { workDir, outPath } }, resourceLimits: renderWorkerResourceLimits() });
     let result: Rendered | null = null;

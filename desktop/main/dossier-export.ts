@@ -1,7 +1,9 @@
 // A PDF dossier made on the workstation, offline: from the local store (the rows a sync brought),
 // the evidence files kept encrypted by "make available offline", and the same renderer the server
 // uses — so for the same case state and recipient it gives the same bytes as the server's job
-// (shared/dossier: the snapshot decides everything, never the clock or the machine).
+// (shared/dossier: the snapshot decides everything, never the clock or the machine). The rendering
+// runs in a worker thread (shared/pdf-worker, the same facility as the server's dossier jobs): in
+// the Electron main process, pdfkit laying out hundreds of pages would otherwise freeze the app.
 //
 // Written atomically: a temporary file next to the target, fsync'd, renamed over it, the directory
 // fsync'd; a reader never sees half a dossier, and a crash leaves the old file or the new one.
@@ -18,8 +20,7 @@ import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../../shared/errors';
 import { buildDossierSnapshot, canonicalJson, dossierId, snapshotHash, type DossierRecipient, type DossierSnapshot } from '../../shared/dossier/snapshot';
-import { renderDossier } from '../../shared/dossier/render';
-import { loadPdfFonts } from '../../shared/dossier/pdf-fonts';
+import { renderPdfInWorker } from '../../shared/pdf-worker/run-in-worker';
 import { parseInput } from '../../shared/validation';
 import { MUTATIONS, type MutationArgs } from '../../shared/sync/protocol';
 import type { SyncEngine } from './sync-engine';
@@ -82,7 +83,7 @@ export async function exportDossierOffline(options: OfflineExportOptions): Promi
   }
   if (unreadable.length) throw new AppError('conflict', 'dossier.offline.cached_file_unreadable', { field: 'caseId', params: { exhibits: unreadable.join(', ') } });
 
-  const pdf = await renderDossier(snapshot, { fonts: loadPdfFonts(), files }, options.onProgress);
+  const { pdf } = await renderPdfInWorker({ kind: 'dossier', snapshot, files: [...files] }, { onProgress: options.onProgress });
   const sha256 = sha256Hex(pdf);
   const file = path.resolve(options.outFile);
   const documentId = dossierId(snapshot);

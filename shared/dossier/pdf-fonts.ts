@@ -13,10 +13,12 @@ export interface PdfFonts {
   mono: Uint8Array;
 }
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite's ESM shim declares a module-level `require` in the bundled
+// PDF worker (out/main/pdf-worker.js), and a second declaration there is a SyntaxError.
+const requireHere = createRequire(import.meta.url);
 
 function fontFile(pkg: string, weight: string, file: string): string {
-  return path.join(path.dirname(require.resolve(`${pkg}/package.json`)), weight, file);
+  return path.join(path.dirname(requireHere.resolve(`${pkg}/package.json`)), weight, file);
 }
 
 export const PDF_FONT_FILES = {

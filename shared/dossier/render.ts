@@ -13,6 +13,7 @@
 import { AppError } from '../errors';
 import { canonical, snapshotHash as snapshotHashOf, type DossierExhibit, type DossierSnapshot } from './snapshot';
 import type { PdfFonts } from './pdf-fonts';
+import { DOSSIER_RENDERER_PRODUCER } from './version';
 import { labelsFor, type Labels } from './format';
 import { COLOR, CONTENT_BOTTOM, CONTENT_WIDTH, Layout, MARGIN, PAGE } from './layout';
 import { PDFDocument, type AfRelationship, type FontkitFont, type PdfDoc, type PdfFontHandle, type PdfRef } from './pdf-doc';
@@ -236,7 +237,7 @@ function createDocument(snapshot: DossierSnapshot, l: Labels, hash: string, id: 
       Subject: xmlSafe(l.t('dossier.subject', { category, recipient: snapshot.recipient.name })),
       Keywords: xmlSafe(l.t('dossier.keywords', { caseNumber: snapshot.case.caseNumber, dossierId: id, category })),
       Creator: 'Arbitra',
-      Producer: 'Arbitra dossier renderer (pdfkit)',
+      Producer: DOSSIER_RENDERER_PRODUCER,
       // Never the clock: the dossier is dated by the case state it shows.
       CreationDate: asOf,
       ModDate: asOf,

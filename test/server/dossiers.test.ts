@@ -16,6 +16,10 @@ import { createSession } from '../../server/src/auth/session.service';
 import { hashPassword } from '../../server/src/auth/password';
 import { verifyAuditChain } from '../../server/src/audit/audit.service';
 import { snapshotHash, type DossierSnapshot } from '../../shared/dossier/snapshot';
+import { dossierRendererFingerprint } from '../../shared/dossier/renderer-fingerprint';
+import { DOSSIER_RENDERER_VERSION } from '../../shared/dossier/version';
+import { registerSpecialistDevice } from '../support/workstation';
+import { sql } from 'kysely';
 
 type Client = ReturnType<TestServer['client']>;
 type Status = Awaited<ReturnType<Client['dossiers']['status']['query']>>;
@@ -209,6 +213,104 @@ describe('a dossier rendered by the server job', () => {
     expect(mismatch.stdout).toContain(`The first differing byte is at offset ${at}`);
     expect(mismatch.code).toBe(1);
   }, 180_000);
+
+  it('records the renderer that made it (version, pdfkit, fonts) and returns it with its status', async () => {
+    const renderer = dossierRendererFingerprint();
+    expect(renderer).toMatch(new RegExp(`^${DOSSIER_RENDERER_VERSION} \\(pdfkit \\d+\\.\\d+\\.\\d+; fonts [0-9a-f]{16}\\)$`));
+    expect(dossier.renderer).toBe(renderer);
+    expect((await legal.dossiers.status.query({ dossierId: dossier.id })).renderer).toBe(renderer);
+    const row = await server.t.db.selectFrom('dossiers').select('renderer').where('id', '=', dossier.id).executeTakeFirstOrThrow();
+    expect(row.renderer).toBe(renderer);
+    const rendered = await server.t.db.selectFrom('audit_log').select('details').where('action', '=', 'dossier.rendered').where('entity_id', '=', dossier.id).executeTakeFirstOrThrow();
+    expect(rendered.details).toMatchObject({ renderer });
+    // The renderer's version is in the PDF's metadata.
+    expect(pdf.toString('latin1')).toContain(`Arbitra dossier renderer ${DOSSIER_RENDERER_VERSION}`);
+  });
+
+  it('verify-dossier: a dossier made by another renderer verifies as the issued file by its hash and the audit chain; one changed byte still fails', async () => {
+    const current = dossierRendererFingerprint();
+    const older = '1 (pdfkit 0.20.1; fonts 0123456789abcdef)';
+    const setRenderer = (renderer: string | null) => server.t.db.updateTable('dossiers').set({ renderer }).where('id', '=', dossier.id).execute();
+    const good = path.join(scratch, 'dossier-older-renderer.pdf');
+    fs.writeFileSync(good, pdf);
+    const altered = Buffer.from(pdf);
+    const at = Math.floor(altered.length / 3);
+    altered[at] = altered[at]! ^ 0x01;
+    const bad = path.join(scratch, 'dossier-older-renderer-altered.pdf');
+    fs.writeFileSync(bad, altered);
+    try {
+      await setRenderer(older);
+      const match = verifyDossierCli(good);
+      expect(match.stderr).toBe('');
+      expect(match.stdout).toContain(`MATCH (issued file): ${good} is dossier ${dossier.documentId} of case ${demo.caseNumber}`);
+      expect(match.stdout).toContain(`SHA-256 ${dossier.sha256}`);
+      expect(match.stdout).toContain(`made by renderer ${older} and this build is renderer ${current}, so it is not reproducible here`);
+      expect(match.stdout).toContain('the chain verifies up to it');
+      expect(match.code).toBe(0);
+      const zh = verifyDossierCli(good, { ARBITRA_LANGUAGE: 'zh-CN' });
+      expect(zh.stdout).toContain('一致（签发的文件）');
+      expect(zh.code).toBe(0);
+
+      const mismatch = verifyDossierCli(bad);
+      expect(mismatch.stdout).toContain(`MISMATCH: ${bad} is not a true copy of dossier ${dossier.documentId}`);
+      expect(mismatch.stdout).toContain(`It was not rendered again: the dossier was made by renderer ${older}`);
+      expect(mismatch.stdout).toContain(`The first differing byte is at offset ${at}`);
+      expect(mismatch.code).toBe(1);
+
+      // A dossier from before renderers were recorded.
+      await setRenderer(null);
+      const unrecorded = verifyDossierCli(good);
+      expect(unrecorded.stdout).toContain(`MATCH (issued file)`);
+      expect(unrecorded.stdout).toContain(`made by renderer unrecorded`);
+      expect(unrecorded.code).toBe(0);
+    } finally {
+      await setRenderer(current);
+    }
+  }, 240_000);
+
+  it('verify-dossier: a file exported offline on a workstation matches by the hash its recordDossierExport put on the audit chain', async () => {
+    // The workstation's file: here a stand-in with bytes of its own (a real one is made in test/desktop/dossier-export.test.ts).
+    const file = Buffer.concat([pdf, Buffer.from(`%offline export ${randomUUID()}\n`, 'latin1')]);
+    const offlinePath = path.join(scratch, 'offline.pdf');
+    fs.writeFileSync(offlinePath, file);
+    const before = verifyDossierCli(offlinePath);
+    expect(before.stdout).not.toContain('MATCH (exported offline');
+    expect(before.code).toBe(1);
+
+    const device = await registerSpecialistDevice(server, 'Verify laptop');
+    const exportedAt = new Date().toISOString();
+    const pushed = await device.network.push({
+      deviceId: device.deviceId,
+      mutations: [
+        {
+          seq: 1,
+          name: 'recordDossierExport',
+          args: {
+            caseId: demo.caseId,
+            documentId: dossier.documentId,
+            snapshotSha256: dossier.snapshotSha256,
+            pdfSha256: sha256(file),
+            pdfSize: file.length,
+            language: 'en',
+            exhibitIds: [demo.exhibits[0]!.id],
+            exportedAt,
+          },
+          createdAt: exportedAt,
+        },
+      ],
+    });
+    expect(pushed.outcomes.map((o) => o.status)).toEqual(['applied']);
+    const entry = await server.t.db.selectFrom('audit_log').select(['seq', 'at']).where('action', '=', 'dossier.exported_offline').where(sql<string>`details->>'sha256'`, '=', sha256(file)).executeTakeFirstOrThrow();
+
+    const match = verifyDossierCli(offlinePath);
+    expect(match.stderr).toBe('');
+    expect(match.stdout).toContain(`MATCH (exported offline on device Verify laptop (${device.deviceId}), recorded at ${new Date(entry.at).toISOString()})`);
+    expect(match.stdout).toContain(`is dossier ${dossier.documentId} of case ${demo.caseNumber}, exported on the workstation at ${exportedAt}`);
+    expect(match.code).toBe(0);
+    const zh = verifyDossierCli(offlinePath, { ARBITRA_LANGUAGE: 'zh-CN' });
+    expect(zh.stdout).toContain(`一致（在设备 Verify laptop (${device.deviceId}) 上离线导出`);
+    expect(zh.code).toBe(0);
+  }, 240_000);
 
   it('verify-dossier: clear, translated errors for a missing, unreadable or non-PDF argument', async () => {
     const text = path.join(scratch, 'notes.txt');

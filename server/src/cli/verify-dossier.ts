@@ -16,6 +16,9 @@ const err = (line: string) => process.stderr.write(`${line}\n`);
 
 class CannotCheck extends Error {}
 
+/** A dossier's renderer as recorded, or "unrecorded" (dossiers made before renderers were). */
+const rendererName = (renderer: string | null) => renderer ?? t('dossier.verify.renderer_unrecorded');
+
 /** The file's bytes, or a translated reason why there are none to check. */
 function readPdf(arg: string | undefined): { file: string; bytes: Uint8Array } {
   if (!arg) throw new CannotCheck(t('dossier.verify.usage'));
@@ -51,12 +54,44 @@ async function main(): Promise<number> {
       case 'match':
         out(t('dossier.verify.match', { file, documentId: result.dossier.documentId, caseNumber: result.dossier.caseNumber, recipient: result.dossier.recipient, size: result.size, sha256: result.sha256 }));
         return 0;
+      case 'issued':
+        out(
+          t('dossier.verify.match_issued', {
+            file,
+            documentId: result.dossier.documentId,
+            caseNumber: result.dossier.caseNumber,
+            recipient: result.dossier.recipient,
+            size: result.size,
+            sha256: result.sha256,
+            seq: result.audit.seq,
+            recordedAt: result.audit.at.toISOString(),
+            issuedRenderer: rendererName(result.issuedRenderer),
+            currentRenderer: result.currentRenderer,
+          }),
+        );
+        return 0;
+      case 'offline':
+        out(
+          t('dossier.verify.match_offline', {
+            file,
+            documentId: result.documentId,
+            caseNumber: result.caseNumber,
+            device: result.device,
+            exportedAt: result.exportedAt,
+            recordedAt: result.audit.at.toISOString(),
+            size: result.size,
+            sha256: result.sha256,
+            seq: result.audit.seq,
+          }),
+        );
+        return 0;
       case 'unknown':
         out(t('dossier.verify.unknown_dossier', { sha256: result.sha256, documentId: result.documentId ?? '—' }));
         return 1;
       case 'mismatch':
         out(t(result.issued ? 'dossier.verify.issued_not_reproducible' : 'dossier.verify.mismatch', { file, documentId: result.dossier.documentId, caseNumber: result.dossier.caseNumber }));
-        for (const f of result.findings) out(`  - ${t(f.messageKey, f.params)}`);
+        for (const f of result.findings)
+          out(`  - ${t(f.messageKey, 'issuedRenderer' in f.params ? { ...f.params, issuedRenderer: rendererName(String(f.params.issuedRenderer) || null) } : f.params)}`);
         return 1;
     }
   } finally {

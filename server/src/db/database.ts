@@ -6,6 +6,7 @@ import * as evidence from './migrations/2026-11-21T1000-evidence';
 import * as sync from './migrations/2026-11-21T1100-sync';
 import * as escalations from './migrations/2026-11-21T1200-escalations';
 import * as dossiers from './migrations/2026-11-21T1300-dossiers';
+import * as dossierRenderer from './migrations/2026-11-21T1400-dossier-renderer';
 
 export type DB = Kysely<Database>;
 
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21T1100-sync': sync,
   '2026-11-21T1200-escalations': escalations,
   '2026-11-21T1300-dossiers': dossiers,
+  '2026-11-21T1400-dossier-renderer': dossierRenderer,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -25,6 +25,7 @@ import { AppError } from '../../../shared/errors';
 import { translate } from '../../../shared/i18n';
 import type { Language } from '../../../shared/domain';
 import { buildDossierSnapshot, canonicalJson, dossierId as documentIdOf, snapshotHash, type DossierRecipient, type DossierSnapshot } from '../../../shared/dossier/snapshot';
+import { dossierRendererFingerprint } from '../../../shared/dossier/renderer-fingerprint';
 
 type Ctx = ServiceContext & { actor: UserActor };
 
@@ -111,6 +112,8 @@ function dossierView(d: repo.DossierSummary, names: Map<string, { name: string }
     snapshotSha256: d.snapshot_sha256,
     sha256: done ? d.pdf_sha256 : null,
     size: done && d.pdf_size !== null ? Number(d.pdf_size) : null,
+    /** The renderer that made the PDF (version, pdfkit, fonts); null for dossiers made before it was recorded. */
+    renderer: done ? d.renderer : null,
     error: errorView(d.error, ctx.meta.language),
     downloadPath: mayDownload(ctx.actor, d) ? `/api/v1/dossiers/${d.id}/pdf` : null,
   };
@@ -304,6 +307,8 @@ export async function renderQueuedDossier(deps: DossierDeps, attempt: DossierAtt
 
     const pdf = result.pdf;
     const sha256 = sha256Hex(pdf);
+    // The worker renders with this process's pdfkit and font files: the same fingerprint.
+    const renderer = dossierRendererFingerprint();
     await storePdf(deps, sha256, pdf);
     const requester = await repo.requesterOf(db, row.requested_by);
     const actor = { actorId: row.requested_by, actorLabel: requester ? `${requester.role}:${requester.email}` : `user:${row.requested_by}`, requestId: `job:${attempt.jobId}` };
@@ -312,14 +317,14 @@ export async function renderQueuedDossier(deps: DossierDeps, attempt: DossierAtt
       const locked = await repo.lockDossier(trx, row.id);
       if (!locked || locked.status === 'done') return false; // another attempt finished first; same bytes
       await insertBlobIfNew(trx, { sha256, size: pdf.byteLength, media_type: 'application/pdf', store: deps.store.kind });
-      await repo.markDone(trx, row.id, { pdfSha256: sha256, pdfSize: pdf.byteLength, at: new Date() });
+      await repo.markDone(trx, row.id, { pdfSha256: sha256, pdfSize: pdf.byteLength, renderer, at: new Date() });
       await appendAuditEntry(trx, {
         ...actor,
         action: 'dossier.rendered',
         caseId: row.case_id,
         entity: 'dossiers',
         entityId: row.id,
-        details: { sha256, size: pdf.byteLength, documentId: row.document_id, snapshotSha256: row.snapshot_sha256, recipient, exhibits: snapshot.exhibits.length, renderMs: result.renderMs },
+        details: { sha256, size: pdf.byteLength, documentId: row.document_id, snapshotSha256: row.snapshot_sha256, recipient, exhibits: snapshot.exhibits.length, renderMs: result.renderMs, renderer },
       });
       for (const e of snapshot.exhibits)
         await appendAuditEntry(trx, {

@@ -3,6 +3,11 @@
 // evidence files, and the file must equal that rendering byte for byte. Every way it can fail is
 // named: an unknown dossier, different bytes (and where they start), a snapshot or an evidence
 // file that changed or went missing, or a renderer that no longer gives the recorded bytes.
+// A dossier made by another renderer (dossiers.renderer: version, pdfkit, fonts) cannot be
+// reproduced by this build: the file is then checked against what was issued, by its SHA-256 and
+// the audit chain entry recording it. So is a file exported offline on a workstation (its
+// 'dossier.exported_offline' entry).
+import { sql } from 'kysely';
 import type { DB } from '../db/database';
 import type { BlobStore } from '../evidence/blob-store';
 import * as repo from '../repositories/dossiers.repository';
@@ -11,6 +16,8 @@ import { canonicalSnapshot, loadEvidenceFiles, sha256Hex } from './dossier.servi
 import { renderDossier } from '../../../shared/dossier/render';
 import { loadPdfFonts } from '../../../shared/dossier/pdf-fonts';
 import { snapshotHash, type DossierSnapshot } from '../../../shared/dossier/snapshot';
+import { dossierRendererFingerprint } from '../../../shared/dossier/renderer-fingerprint';
+import { verifyAuditChain } from '../audit/audit.service';
 
 export interface Finding {
   messageKey: string;
@@ -25,8 +32,27 @@ export interface DossierIdentity {
   status: string;
 }
 
+/** The audit entry recording a file's SHA-256. */
+export interface AuditRecord {
+  seq: string;
+  at: Date;
+}
+
 export type VerifyResult =
   | { outcome: 'match'; sha256: string; size: number; dossier: DossierIdentity }
+  /** The file is the one issued (SHA-256 recorded, on an intact audit chain); made by another renderer (null: unrecorded), so not rendered again. */
+  | { outcome: 'issued'; sha256: string; size: number; dossier: DossierIdentity; issuedRenderer: string | null; currentRenderer: string; audit: AuditRecord }
+  /** A file exported offline on a workstation, recorded by its SHA-256 (on an intact audit chain). */
+  | {
+      outcome: 'offline';
+      sha256: string;
+      size: number;
+      documentId: string;
+      caseNumber: string;
+      device: string;
+      exportedAt: string;
+      audit: AuditRecord;
+    }
   | { outcome: 'unknown'; sha256: string; documentId: string | null }
   | {
       outcome: 'mismatch';
@@ -76,10 +102,53 @@ export function firstDifference(a: Uint8Array, b: Uint8Array): number {
 export type Rerender = (snapshot: DossierSnapshot, files: ReadonlyMap<string, Uint8Array>) => Promise<Uint8Array>;
 const rerenderHere: Rerender = (snapshot, files) => renderDossier(snapshot, { fonts: loadPdfFonts(), files });
 
-export async function verifyDossierFile(deps: { db: DB; store: BlobStore; rerender?: Rerender }, bytes: Uint8Array): Promise<VerifyResult> {
+/** The latest audit entry `action` whose details record `sha256`. */
+async function auditEntryFor(db: DB, action: string, sha256: string, entityId?: string) {
+  let q = db
+    .selectFrom('audit_log')
+    .select(['seq', 'at', 'case_id', 'details'])
+    .where('action', '=', action)
+    .where(sql<string>`details->>'sha256'`, '=', sha256);
+  if (entityId) q = q.where('entity_id', '=', entityId);
+  return q.orderBy('seq', 'desc').executeTakeFirst();
+}
+
+/** Whether the audit chain verifies from its start up to and including entry `seq`; else why not. */
+async function chainProblem(db: DB, seq: string): Promise<Finding | null> {
+  const chain = await verifyAuditChain(db);
+  if (chain.ok || BigInt(chain.brokenAt) > BigInt(seq)) return null;
+  return { messageKey: 'dossier.verify.audit_chain_broken', params: { brokenAt: chain.brokenAt, problem: chain.problem, seq } };
+}
+
+export async function verifyDossierFile(deps: { db: DB; store: BlobStore; rerender?: Rerender; renderer?: string }, bytes: Uint8Array): Promise<VerifyResult> {
   const sha256 = sha256Hex(bytes);
+  const currentRenderer = deps.renderer ?? dossierRendererFingerprint();
   let row = (await repo.dossiersByPdfHash(deps.db, sha256))[0];
   let documentId: string | null = row?.document_id ?? null;
+  if (!row) {
+    // A file exported offline on a workstation: no dossier row, but its SHA-256 on the audit chain.
+    const offline = await auditEntryFor(deps.db, 'dossier.exported_offline', sha256);
+    if (offline) {
+      const details = offline.details as { documentId?: string; deviceId?: string; exportedAt?: string };
+      const broken = await chainProblem(deps.db, offline.seq);
+      if (!broken) {
+        const c = offline.case_id ? await findCase(deps.db, offline.case_id) : undefined;
+        const device = details.deviceId
+          ? await deps.db.selectFrom('devices').select('name').where('id', '=', details.deviceId).executeTakeFirst()
+          : undefined;
+        return {
+          outcome: 'offline',
+          sha256,
+          size: bytes.length,
+          documentId: details.documentId ?? '—',
+          caseNumber: c?.case_number ?? offline.case_id ?? '—',
+          device: device ? `${device.name} (${details.deviceId})` : (details.deviceId ?? '—'),
+          exportedAt: details.exportedAt ?? '—',
+          audit: { seq: offline.seq, at: offline.at },
+        };
+      }
+    }
+  }
   if (!row) {
     documentId = documentIdInPdf(bytes);
     if (documentId) row = (await repo.dossiersByDocumentId(deps.db, documentId))[0];
@@ -104,8 +173,21 @@ export async function verifyDossierFile(deps: { db: DB; store: BlobStore; rerend
   const mismatch = (findings: Finding[]): VerifyResult => ({ outcome: 'mismatch', sha256, size: bytes.length, dossier, issued: row.pdf_sha256 === sha256, findings });
   if (row.status !== 'done' || !row.pdf_sha256) return mismatch([{ messageKey: 'dossier.verify.not_rendered', params: { documentId: row.document_id, status: row.status } }]);
 
-  const findings: Finding[] = [];
   const expected = row.pdf_sha256;
+  // Made by another renderer (or before renderers were recorded): this build cannot reproduce it.
+  const sameRenderer = row.renderer === currentRenderer;
+  const rendererParams = { issuedRenderer: row.renderer ?? '', currentRenderer };
+  if (!sameRenderer && sha256 === expected) {
+    // The file issued, if the audit chain says so.
+    const entry = await auditEntryFor(deps.db, 'dossier.rendered', sha256, row.id);
+    if (!entry) return mismatch([{ messageKey: 'dossier.verify.audit_missing', params: { sha256, documentId: row.document_id } }]);
+    const broken = await chainProblem(deps.db, entry.seq);
+    if (broken) return mismatch([broken]);
+    return { outcome: 'issued', sha256, size: bytes.length, dossier, issuedRenderer: row.renderer, currentRenderer, audit: { seq: entry.seq, at: entry.at } };
+  }
+
+  const findings: Finding[] = [];
+  if (!sameRenderer) findings.push({ messageKey: 'dossier.verify.rerender_skipped', params: rendererParams });
   const snapshot = canonicalSnapshot(row.snapshot);
   if (snapshotHash(snapshot) !== row.snapshot_sha256) findings.push({ messageKey: 'dossier.verify.snapshot_altered', params: { documentId: row.document_id, expected: row.snapshot_sha256 } });
   const { files, problems } = await loadEvidenceFiles(deps.store, snapshot);
@@ -114,7 +196,7 @@ export async function verifyDossierFile(deps: { db: DB; store: BlobStore; rerend
 
   // The reference: a fresh rendering when everything it needs is intact, else the stored PDF.
   let reference: Uint8Array | null = null;
-  if (findings.length === 0) {
+  if (findings.length === 0 && sameRenderer) {
     reference = await (deps.rerender ?? rerenderHere)(snapshot, files);
     const rendered = sha256Hex(reference);
     if (rendered !== expected) findings.push({ messageKey: 'dossier.verify.rerender_differs', params: { rendered, expected } });

@@ -29,6 +29,7 @@ const SUMMARY = [
   'requested_at',
   'started_at',
   'finished_at',
+  'renderer',
 ] as const;
 export type DossierSummary = Pick<DossierRow, (typeof SUMMARY)[number]>;
 
@@ -91,10 +92,10 @@ export const setProgress = (db: DB, id: string, progress: number) =>
     .where('progress', '<', progress)
     .execute();
 
-export const markDone = (trx: DB, id: string, v: { pdfSha256: string; pdfSize: number; at: Date }) =>
+export const markDone = (trx: DB, id: string, v: { pdfSha256: string; pdfSize: number; renderer: string; at: Date }) =>
   trx
     .updateTable('dossiers')
-    .set({ status: 'done', progress: 100, pdf_sha256: v.pdfSha256, pdf_size: v.pdfSize, error: null, finished_at: v.at })
+    .set({ status: 'done', progress: 100, pdf_sha256: v.pdfSha256, pdf_size: v.pdfSize, renderer: v.renderer, error: null, finished_at: v.at })
     .where('id', '=', id)
     .returning(SUMMARY)
     .executeTakeFirstOrThrow();

@@ -1,5 +1,5 @@
-// Entry point of a render worker thread. A worker does not inherit tsx's module hooks, so when the
-// worker's module is TypeScript (the server runs under tsx, the tests under vitest) tsx is
+// Entry point of a PDF worker thread whose module is TypeScript (the server runs under tsx, the
+// tests under vitest, the bench under tsx). A worker does not inherit tsx's module hooks, so tsx is
 // registered in this thread first; built JavaScript is imported as it is.
 import { workerData } from 'node:worker_threads';
 
