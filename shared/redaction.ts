@@ -10,14 +10,32 @@ export function applySpans(text: string, spans: readonly { start: number; end: n
   return chars.join('');
 }
 
+/** How people address someone by surname in Chinese: 邓先生, 李女士, 王总, 陈老师, 小李/老李 … */
+const CHINESE_ADDRESS = ['先生', '女士', '小姐', '太太', '总', '经理', '老师', '同学'];
+const HAN_NAME = /^\p{Script=Han}{2,4}$/u;
+
 /**
- * Every occurrence of the complainant's known PII values, wherever it appears in free text. Longest
- * first, so a value containing another is cut whole. Two characters are enough to identify someone
- * (most Chinese names are two or three); a single character is not cut.
+ * The forms a Chinese full name also appears in: the surname with a form of address (邓先生,
+ * 小邓, 老邓). A compound surname (欧阳, 司马) is tried as well as the first character for names of
+ * three or four characters.
+ */
+export function chineseNameForms(name: string): string[] {
+  if (!HAN_NAME.test(name)) return [];
+  const chars = [...name];
+  const surnames = chars.length >= 3 ? [chars[0]!, chars[0]! + chars[1]!] : [chars[0]!];
+  return surnames.flatMap((s) => [...CHINESE_ADDRESS.map((a) => s + a), `小${s}`, `老${s}`]);
+}
+
+/**
+ * Every occurrence of the complainant's known PII values, wherever it appears in free text, and of
+ * the forms a Chinese name takes when someone is addressed by surname. Longest first, so a value
+ * containing another is cut whole. Two characters are enough to identify someone (most Chinese
+ * names are two or three); a single character is not cut.
  */
 export function scrubValues(text: string, values: readonly string[]): string {
   let out = text;
-  for (const v of [...values].filter((x) => [...x].length >= 2).sort((a, b) => [...b].length - [...a].length)) out = out.split(v).join(REDACTED.repeat([...v].length));
+  const all = [...values, ...values.flatMap(chineseNameForms)];
+  for (const v of all.filter((x) => [...x].length >= 2).sort((a, b) => [...b].length - [...a].length)) out = out.split(v).join(REDACTED.repeat([...v].length));
   return out;
 }
 

@@ -11,6 +11,7 @@ import {
   type DossierRecipient,
   type DossierSourceRows,
 } from '../../../shared/dossier/snapshot';
+import { chineseNameForms } from '../../../shared/redaction';
 
 const CASE = '11111111-1111-4111-8111-111111111111';
 const U = {
@@ -222,5 +223,12 @@ describe('redaction helpers', () => {
     expect(scrubValues('mail li.lei@example.com or li.lei', ['li.lei', 'li.lei@example.com'])).toBe('mail ██████████████████ or ██████');
     expect(scrubValues('李雷说', ['李雷'])).toBe('██说');
     expect(scrubValues('a b', ['a'])).toBe('a b');
+  });
+  it('also cuts a Chinese name as people address its bearer by surname, and nothing else', () => {
+    expect(scrubValues('邓先生您好，请小邓和老邓确认；邓超已回复', ['邓超'])).toBe('███您好，请██和██确认；██已回复');
+    expect(scrubValues('欧阳女士与欧女士', ['欧阳娜娜'])).toBe('████与███');
+    // A surname alone, or with no form of address, is not enough to cut (too many false hits).
+    expect(scrubValues('邓小平路的邓氏', ['邓超'])).toBe('邓小平路的邓氏');
+    expect(chineseNameForms('Li Lei')).toEqual([]);
   });
 });
