@@ -5,7 +5,8 @@
 import PDFDocumentModule from 'pdfkit';
 
 export interface PdfStructElement {
-  add(child: PdfStructElement | PdfStructContent): PdfStructElement;
+  /** A child element, marked content, or a function whose drawing becomes this element's content. */
+  add(child: PdfStructElement | PdfStructContent | (() => void)): PdfStructElement;
   end(): void;
 }
 /** Marked content on one or more pages, to be added to a structure element. */
@@ -82,6 +83,7 @@ export interface PdfDoc {
   restore(): PdfDoc;
   rotate(angle: number, options?: { origin?: [number, number] }): PdfDoc;
   text(text: string, x: number, y: number, options: Record<string, unknown>): PdfDoc;
+  widthOfString(text: string): number;
   /** Internal: draws one run of text at a position, without pdfkit's line wrapping and bookkeeping. */
   _fragment(text: string, x: number, y: number, options: { baseline: 'alphabetic'; textWidth: number; wordCount: number }): void;
   image(image: PdfImage, x: number, y: number, options: { width?: number; height?: number }): PdfDoc;
@@ -96,7 +98,7 @@ export interface PdfDoc {
   continueOnNewPage(): PdfDoc;
   switchToPage(n: number): unknown;
   bufferedPageRange(): { start: number; count: number };
-  struct(type: string, options?: { alt?: string; title?: string; lang?: string }): PdfStructElement;
+  struct(type: string, options?: { alt?: string; title?: string; lang?: string; scope?: string }, children?: (() => void)[]): PdfStructElement;
   addStructure(element: PdfStructElement): PdfDoc;
   markStructureContent(tag: string, options?: Record<string, unknown>): PdfStructContent;
   markContent(tag: string, options?: Record<string, unknown>): PdfDoc;

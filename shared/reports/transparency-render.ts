@@ -5,9 +5,8 @@
 // Chinese runs and the Latin face for the rest, so mixed text renders without missing glyphs.
 // Deterministic: the same stats, language and generatedAt give the same bytes (no clock, no
 // randomness, no locale-dependent formatting).
-// @ts-ignore -- pdfkit ships no type declarations; the subset used here is typed below.
-import PDFDocumentModule from 'pdfkit';
 import type { Language } from '../domain';
+import { PDFDocument, type FontkitFont, type PdfDoc, type PdfStructElement as PdfStruct } from '../dossier/pdf-doc';
 import type { PdfFonts } from '../dossier/pdf-fonts';
 import { hasMessage, translate } from '../i18n';
 import { OUTCOMES, type CountShare, type TransparencyStats } from './transparency';
@@ -21,45 +20,6 @@ export interface RenderTransparencyOptions {
 
 // ---- the part of pdfkit used here --------------------------------------------------------------
 
-interface PdfStruct {
-  add(child: PdfStruct | (() => void)): PdfStruct;
-  end(): void;
-}
-interface FontkitFont {
-  hasGlyphForCodePoint(cp: number): boolean;
-}
-interface PdfDoc {
-  page: { width: number; height: number };
-  _font: { font: FontkitFont };
-  registerFont(name: string, src: Uint8Array): PdfDoc;
-  font(name: string): PdfDoc;
-  fontSize(size: number): PdfDoc;
-  fillColor(color: string): PdfDoc;
-  strokeColor(color: string): PdfDoc;
-  lineWidth(w: number): PdfDoc;
-  rect(x: number, y: number, w: number, h: number): PdfDoc;
-  moveTo(x: number, y: number): PdfDoc;
-  lineTo(x: number, y: number): PdfDoc;
-  fill(color?: string): PdfDoc;
-  stroke(color?: string): PdfDoc;
-  save(): PdfDoc;
-  restore(): PdfDoc;
-  text(text: string, x: number, y: number, options: Record<string, unknown>): PdfDoc;
-  widthOfString(text: string): number;
-  addPage(options?: Record<string, unknown>): PdfDoc;
-  switchToPage(n: number): PdfDoc;
-  bufferedPageRange(): { start: number; count: number };
-  struct(type: string, options?: Record<string, unknown>, children?: (() => void)[]): PdfStruct;
-  addStructure(s: PdfStruct): PdfDoc;
-  markContent(tag: string, options?: Record<string, unknown>): PdfDoc;
-  endMarkedContent(): PdfDoc;
-  on(event: 'data', fn: (chunk: Uint8Array) => void): PdfDoc;
-  on(event: 'end', fn: () => void): PdfDoc;
-  on(event: 'error', fn: (e: unknown) => void): PdfDoc;
-  end(): void;
-}
-type PdfDocCtor = new (options: Record<string, unknown>) => PdfDoc;
-const PDFDocument = PDFDocumentModule as unknown as PdfDocCtor;
 
 // ---- layout ------------------------------------------------------------------------------------
 
