@@ -5,7 +5,7 @@
 // are those of real files of that size and kind: about 100–200 KB per 800×600 JPEG at quality 85,
 // 60–150 KB per screenshot PNG. Either renderer gets the same bytes.
 import { createRequire } from 'node:module';
-import zlib from 'node:zlib';
+import { encodeRgbPng } from '../../shared/evidence/png-encode';
 
 const require = createRequire(import.meta.url);
 
@@ -167,29 +167,6 @@ function paintScreenshot(width: number, height: number, seed: number): Uint8Arra
   return px;
 }
 
-let crcTable: Uint32Array | null = null;
-function crc32(bytes: Uint8Array, crc = 0xffffffff): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  for (let i = 0; i < bytes.length; i++) crc = crcTable[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
-  return crc;
-}
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  out.set(data, 8);
-  out.writeUInt32BE((crc32(out.subarray(4, 8 + data.length)) ^ 0xffffffff) >>> 0, 8 + data.length);
-  return out;
-}
-
 /** RGB 8-bit PNG, non-interlaced; per row the filter with the smallest sum of absolute values. */
 export function encodePngRgb(rgb: Uint8Array, width: number, height: number): Uint8Array {
   const bpp = 3;
@@ -232,17 +209,7 @@ export function encodePngRgb(rgb: Uint8Array, width: number, height: number): Ui
     raw[y * (stride + 1)] = best;
     raw.set(cand[best]!, y * (stride + 1) + 1);
   }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // colour type: RGB
-  ihdr[10] = 0;
-  ihdr[11] = 0;
-  ihdr[12] = 0; // not interlaced
-  const idat = zlib.deflateSync(raw, { level: 6 });
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return new Uint8Array(Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))]));
+  return encodeRgbPng(width, height, raw, { level: 6 });
 }
 
 export function screenshotPng(width: number, height: number, seed: number): Uint8Array {

@@ -13,7 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import zlib from 'node:zlib';
+import { encodeRgbPng } from '../../../shared/evidence/png-encode';
 import { sql } from 'kysely';
 import type { DB } from '../db/database';
 import { systemContext, type IntakeActor, type ServiceContext, type UserActor } from '../context';
@@ -1387,34 +1387,8 @@ export function demoArbitrationExhibits(at: { occurredAt: Date }): DemoExhibitFi
   ];
 }
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  let c = 0xffffffff;
-  for (const b of body) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  const head = Buffer.alloc(4);
-  head.writeUInt32BE(data.length);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE((c ^ 0xffffffff) >>> 0);
-  return Buffer.concat([head, body, crc]);
-}
-
 /** A small, valid RGB PNG (a price chart's colours: a red fall across a grey grid), the same bytes every time. */
 export function demoPng(width: number, height: number): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // truecolour
   const raw = Buffer.alloc((width * 3 + 1) * height);
   for (let y = 0; y < height; y++) {
     const row = y * (width * 3 + 1);
@@ -1428,7 +1402,7 @@ export function demoPng(width: number, height: number): Buffer {
       raw[row + 3 + x * 3] = b;
     }
   }
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', zlib.deflateSync(raw, { level: 9 })), pngChunk('IEND', Buffer.alloc(0))]);
+  return Buffer.from(encodeRgbPng(width, height, raw, { level: 9 }));
 }
 
 /** Takes a file in as a person's upload would: a resumable upload, sent in one chunk, hashed while it arrives. */

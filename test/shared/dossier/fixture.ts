@@ -4,9 +4,8 @@
 // log, on-chain references, a one-page PDF), parsed by shared/evidence as intake would, and the
 // snapshot is built by the same builder the server and the workstation use.
 import { createHash } from 'node:crypto';
-import zlib from 'node:zlib';
 import { parseEvidence, type ExhibitType } from '../../../shared/evidence';
-import { crc32 } from '../../../shared/evidence/media';
+import { encodeRgbPng } from '../../../shared/evidence/png-encode';
 import { buildDossierSnapshot, type DossierRecipient, type DossierSnapshot, type DossierSourceRows } from '../../../shared/dossier/snapshot';
 import type { Language } from '../../../shared/domain';
 
@@ -115,28 +114,7 @@ export function makePng(width: number, height: number, seed = 1): Uint8Array {
       raw[k + 2] = bar ? 102 : red ? 65 : card ? 252 : 242;
     }
   }
-  const chunk = (type: string, data: Uint8Array) => {
-    const out = new Uint8Array(12 + data.length);
-    const view = new DataView(out.buffer);
-    view.setUint32(0, data.length);
-    out.set(new TextEncoder().encode(type), 4);
-    out.set(data, 8);
-    view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-    return out;
-  };
-  const ihdr = new Uint8Array(13);
-  const v = new DataView(ihdr.buffer);
-  v.setUint32(0, width);
-  v.setUint32(4, height);
-  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', new Uint8Array(zlib.deflateSync(raw))), chunk('IEND', new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return encodeRgbPng(width, height, raw);
 }
 
 interface FixtureExhibit {
