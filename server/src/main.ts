@@ -35,13 +35,20 @@ async function main() {
 
   const changes = new ChangeNotifier(database.connectionString);
   await changes.start();
+  let stopping = false;
+  // While stopping, the queue's connections are cut by Postgres shutting down: one line, not a stack.
+  const quietWhileStopping = (obj: unknown, msg: string) => {
+    const err = (obj as { err?: { message?: string } } | null)?.err;
+    if (stopping) app.log.warn(`${msg} while stopping: ${err?.message ?? 'interrupted'}`);
+    else app.log.error(obj, msg);
+  };
   // Dossiers render on a pg-boss queue in the same database, in worker threads of this process.
   const dossierJobs = createDossierJobs({
     db: database.db,
     store: evidence.store,
     connectionString: database.connectionString,
     dataDir: config.dataDir,
-    log: { info: (obj, msg) => app.log.info(obj, msg), error: (obj, msg) => app.log.error(obj, msg) },
+    log: { info: (obj, msg) => app.log.info(obj, msg), error: quietWhileStopping },
   });
   const app = await buildApp({ db: database.db, config, isReady: () => ready, changes, evidence, dossierQueue: dossierJobs });
   await dossierJobs.start();
@@ -50,7 +57,6 @@ async function main() {
   if (database.embedded) writeRuntimeInfo(config.dataDir, { databaseUrl: database.connectionString, url: address, pid: process.pid });
   say(`Arbitra: server listening on ${address} (health: ${address}/healthz, intake API: ${address}/api/v1/openapi.json)`);
 
-  let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
