@@ -11,8 +11,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'desktop/main/index.ts'),
           // The PDF worker thread (offline dossier export): its own entry, out/main/pdf-worker.js, which
-          // shared/pdf-worker/run-in-worker.ts starts when it runs bundled in out/main/.
-          'pdf-worker': resolve(__dirname, 'shared/pdf-worker/worker.ts'),
+          // shared/pdf/worker/run-in-worker.ts starts when it runs bundled in out/main/.
+          'pdf-worker': resolve(__dirname, 'shared/pdf/worker/worker.ts'),
         },
       },
     },

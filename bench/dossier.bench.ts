@@ -13,10 +13,10 @@
 // table headers, page X of Y, fonts from the same npm packages via @font-face.
 //
 // Measured, interleaved (pdfkit run 1, Chromium run 1, pdfkit run 2, …), RUNS times each:
-// (a) pdfkit: renderDossier() (shared/dossier/render.ts) in a fresh node + tsx child process
+// (a) pdfkit: renderDossier() (shared/pdf/dossier/render.ts) in a fresh node + tsx child process
 //     (bench/lib/dossier-pdfkit-child.ts), which renders as the server does: in a worker thread
 //     with the server's render-worker resource limits (renderWorkerResourceLimits in
-//     shared/pdf-worker/run-in-worker.ts, including its small young generation); the wall
+//     shared/pdf/worker/run-in-worker.ts, including its small young generation); the wall
 //     time of the render call (fonts loaded beforehand, timed apart) and the process's peak RSS
 //     (process.resourceUsage().maxRSS: both threads, the worker's isolate included).
 // (b) Chromium: a browser launched for the run (launch not in the time, reported), the page loaded
@@ -50,7 +50,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext } from 'playwright-core';
-import type * as FontsModule from '../shared/dossier/pdf-fonts';
+import type * as FontsModule from '../shared/pdf/fonts';
 import { dossierId } from '../shared/dossier/snapshot';
 import { buildDossierContent, type DossierContent } from './lib/dossier-content';
 import { dossierHtml } from './lib/dossier-html';
@@ -213,7 +213,7 @@ async function main(state: State): Promise<number> {
   // --- Chromium's page, served on loopback
   let fontKeys: Record<string, string> = {};
   if (CHROMIUM) {
-    const { PDF_FONT_FILES } = (await import(new URL('../shared/dossier/pdf-fonts.ts', import.meta.url).href)) as typeof FontsModule;
+    const { PDF_FONT_FILES } = (await import(new URL('../shared/pdf/fonts.ts', import.meta.url).href)) as typeof FontsModule;
     fontKeys = PDF_FONT_FILES;
     const html = dossierHtml(snapshot, { font: (k) => `/fonts/${k}.ttf`, file: (sha) => `/files/${sha}` }, id);
     state.site = await serveDossier(html, fontKeys, files);

@@ -34,7 +34,7 @@ import { buildApp } from '../server/src/http/app';
 import { loadConfig } from '../server/src/config';
 import { hashPassword } from '../server/src/auth/password';
 import { createSession } from '../server/src/auth/session.service';
-import { receiveComplaint } from '../server/src/services/case-intake.service';
+import { receiveComplaint } from '../server/src/intake/intake.service';
 import { systemContext } from '../server/src/context';
 import { complaintIntake } from '../shared/schemas';
 import { FsBlobStore } from '../server/src/evidence/fs-blob-store';

@@ -14,9 +14,9 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import sparticuz from '@sparticuz/chromium';
 import { chromium } from 'playwright-core';
-import { renderDossier } from '../shared/dossier/render';
+import { renderDossier } from '../shared/pdf/dossier/render';
 // tsx resolves `.node` as a native addon: the loader is named with its `.ts`.
-import { loadPdfFonts } from '../shared/dossier/pdf-fonts';
+import { loadPdfFonts } from '../shared/pdf/fonts';
 import { externalRecipient, fixtureFiles, fixtureSnapshot, internalRecipient } from '../test/shared/dossier/fixture';
 
 const require = createRequire(import.meta.url);

@@ -3,7 +3,7 @@
 // map (sha256 hex → bytes) the renderer embeds. Nothing here is random at run time: the same seed
 // gives the same snapshot and the same bytes.
 //
-// Sized for a pdfkit dossier of about 300 pages (shared/dossier/render.ts as of 2026-11-21 13:15:
+// Sized for a pdfkit dossier of about 300 pages (shared/pdf/dossier/render.ts as of 2026-11-21 13:15:
 // a page per image exhibit, about 43 trade rows, 13 activity rows, 20 chat messages and 7 custody
 // entries a page): 150 image exhibits (JPEG "photos" and PNG "screenshots", 800×600 and 600×800)
 // ≈ 150 pages, four Binance trade-history CSV exports with 2,700 trades in all ≈ 63 pages, three

@@ -5,7 +5,7 @@
 // are those of real files of that size and kind: about 100–200 KB per 800×600 JPEG at quality 85,
 // 60–150 KB per screenshot PNG. Either renderer gets the same bytes.
 import { createRequire } from 'node:module';
-import { encodeRgbPng } from '../../shared/evidence/png-encode';
+import { encodeRgbPng } from '../../shared/pdf/png-encode';
 
 const require = createRequire(import.meta.url);
 

@@ -5,8 +5,8 @@
 // one JSON line on stdout (ChildResult). Under --cpu-prof the parent asks for a profile.
 //
 // The rendering runs as production runs it: in a worker thread (started through the PDF worker's
-// boot file, shared/pdf-worker/worker.boot.mjs) with the render-worker resource limits
-// (renderWorkerResourceLimits of shared/pdf-worker/run-in-worker.ts, which the server's dossier
+// boot file, shared/pdf/worker/worker.boot.mjs) with the render-worker resource limits
+// (renderWorkerResourceLimits of shared/pdf/worker/run-in-worker.ts, which the server's dossier
 // jobs use: its small young generation is part of the renderer's memory budget). The worker loads the fonts, reads the input and renders; this thread only waits.
 // Peak RSS is the whole process's (both threads). BENCH_DOSSIER_IN_PROCESS=1 renders on the main
 // thread instead, with V8's default heap limits, for comparison.
@@ -17,8 +17,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { PDF_WORKER_BOOT, renderWorkerResourceLimits } from '../../shared/pdf-worker/run-in-worker';
-import type * as FontsModule from '../../shared/dossier/pdf-fonts';
+import { PDF_WORKER_BOOT, renderWorkerResourceLimits } from '../../shared/pdf/worker/run-in-worker';
+import type * as FontsModule from '../../shared/pdf/fonts';
 import type { DossierSnapshot } from '../../shared/dossier/snapshot';
 
 export interface ChildResult {
@@ -44,11 +44,11 @@ type Rendered = Omit<ChildResult, 'maxRssBytes' | 'rssAtStartBytes'>;
 
 /** Fonts, input, renderer, the timed render call and the output file: in whichever thread runs it. */
 async function renderOnce(workDir: string, outPath: string): Promise<Rendered> {
-  const renderPath = new URL('../../shared/dossier/render.ts', import.meta.url);
+  const renderPath = new URL('../../shared/pdf/dossier/render.ts', import.meta.url);
   if (!fs.existsSync(renderPath)) throw new Error(`${renderPath.pathname} does not exist (yet)`);
 
   let t = performance.now();
-  const { loadPdfFonts } = (await import(new URL('../../shared/dossier/pdf-fonts.ts', import.meta.url).href)) as typeof FontsModule;
+  const { loadPdfFonts } = (await import(new URL('../../shared/pdf/fonts.ts', import.meta.url).href)) as typeof FontsModule;
   const fonts = loadPdfFonts();
   const fontsMs = performance.now() - t;
 
@@ -59,7 +59,7 @@ async function renderOnce(workDir: string, outPath: string): Promise<Rendered> {
   const inputMs = performance.now() - t;
 
   t = performance.now();
-  const { renderDossier } = (await import(renderPath.href)) as typeof import('../../shared/dossier/render');
+  const { renderDossier } = (await import(renderPath.href)) as typeof import('../../shared/pdf/dossier/render');
   const importMs = performance.now() - t;
 
   let progressCalls = 0;

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres, type PostgresHandle } from '../../server/src/db/postgres';
 import { createDb, migrateToLatest, type DB } from '../../server/src/db/database';
-import { seedDefaultRules } from '../../server/src/services/rules.service';
+import { seedDefaultRules } from '../../server/src/rules/rules.service';
 
 /** Runs one cleanup step: a failure is logged and the cleanup goes on. */
 export type CleanupStep = (what: string, fn: () => unknown) => Promise<void>;

@@ -2,7 +2,7 @@
 // the evidence files kept encrypted by "make available offline", and the same renderer the server
 // uses — so for the same case state and recipient it gives the same bytes as the server's job
 // (shared/dossier: the snapshot decides everything, never the clock or the machine). The rendering
-// runs in a worker thread (shared/pdf-worker, the same facility as the server's dossier jobs): in
+// runs in a worker thread (shared/pdf/worker, the same facility as the server's dossier jobs): in
 // the Electron main process, pdfkit laying out hundreds of pages would otherwise freeze the app.
 //
 // Written atomically: a temporary file next to the target, fsync'd, renamed over it, the directory
@@ -20,7 +20,7 @@ import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../../shared/errors';
 import { buildDossierSnapshot, canonicalJson, dossierId, snapshotHash, type DossierRecipient, type DossierSnapshot } from '../../shared/dossier/snapshot';
-import { renderPdfInWorker } from '../../shared/pdf-worker/run-in-worker';
+import { renderPdfInWorker } from '../../shared/pdf/worker/run-in-worker';
 import { parseInput } from '../../shared/validation';
 import { MUTATIONS, type MutationArgs } from '../../shared/sync/protocol';
 import type { SyncEngine } from './sync-engine';

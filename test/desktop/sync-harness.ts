@@ -31,7 +31,7 @@ import { buildApp } from '../../server/src/http/app';
 import { loadConfig, type ServerConfig } from '../../server/src/config';
 import { hashPassword } from '../../server/src/auth/password';
 import type { DB } from '../../server/src/db/database';
-import { canSeeCase } from '../../server/src/trpc/policy';
+import { canSeeCase } from '../../server/src/auth/policy';
 import type { UserActor } from '../../server/src/context';
 import { SyncEngine, type SyncTransport } from '../../desktop/main/sync-engine';
 import { HttpTransport, serverClient } from '../../desktop/main/http-transport';

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure, startTestServer, TEST_PASSWORD, type TestServer } from '../support/server';
-import { findIntakeKey } from '../../server/src/services/admin.service';
+import { findIntakeKey } from '../../server/src/admin/admin.service';
 import { verifyAuditChain } from '../../server/src/audit/audit.service';
 
 let server: TestServer;

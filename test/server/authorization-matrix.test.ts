@@ -2,7 +2,7 @@
 // exactly the ones the server lets through, and a procedure nobody listed is refused to everyone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../../server/src/trpc/app-router';
-import { PROCEDURE_ACCESS } from '../../server/src/trpc/policy';
+import { PROCEDURE_ACCESS } from '../../server/src/auth/policy';
 import { createSession } from '../../server/src/auth/session.service';
 import { ROLES, type Role } from '../../shared/domain';
 import { startTestServer, type TestServer } from '../support/server';

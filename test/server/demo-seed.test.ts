@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from '../support/db';
 import { seedDemo, type SeedDemoResult } from '../../server/src/demo/seed';
 import { verifyPassword } from '../../server/src/auth/password';
 import { verifyAuditChain } from '../../server/src/audit/audit.service';
-import { findIntakeKey } from '../../server/src/services/admin.service';
+import { findIntakeKey } from '../../server/src/admin/admin.service';
 import { CASE_STATES, CATEGORIES, CATEGORY_NAMES, CHANNELS, PANEL_SEATS, ROLES, TIERS, TOTP_REQUIRED_ROLES } from '../../shared/domain';
 import { Money } from '../../shared/money';
 import { verifyRulingSignature } from '../../shared/rulings';

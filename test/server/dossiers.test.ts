@@ -16,7 +16,7 @@ import { createSession } from '../../server/src/auth/session.service';
 import { hashPassword } from '../../server/src/auth/password';
 import { verifyAuditChain } from '../../server/src/audit/audit.service';
 import { snapshotHash, type DossierSnapshot } from '../../shared/dossier/snapshot';
-import { dossierRendererFingerprint } from '../../shared/dossier/renderer-fingerprint';
+import { dossierRendererFingerprint } from '../../shared/pdf/renderer-fingerprint';
 import { DOSSIER_RENDERER_VERSION } from '../../shared/dossier/version';
 import { registerSpecialistDevice } from '../support/workstation';
 import { sql } from 'kysely';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
-import { createIntakeKey } from '../../server/src/repositories/intake-keys.repository';
+import { createIntakeKey } from '../../server/src/intake/intake-keys.repository';
 import { postComplaint, rowCounts, validComplaint } from '../support/intake';
 
 const ROOT = path.resolve(__dirname, '../..');

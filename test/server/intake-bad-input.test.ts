@@ -3,8 +3,8 @@
 // and not one row written anywhere.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
-import { createIntakeKey, revokeIntakeKey } from '../../server/src/repositories/intake-keys.repository';
-import { errorResponseSchema } from '../../server/src/http/openapi';
+import { createIntakeKey, revokeIntakeKey } from '../../server/src/intake/intake-keys.repository';
+import { errorResponseSchema } from '../../server/src/intake/openapi';
 import { hasChinese, postRaw, rowCounts, validComplaint, type RawResponse } from '../support/intake';
 
 let s: TestServer;

@@ -2,9 +2,9 @@
 // finds the same case, parallel retries still make one, and the OpenAPI document matches the validator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
-import { createIntakeKey } from '../../server/src/repositories/intake-keys.repository';
-import * as admin from '../../server/src/services/admin.service';
-import { intakeResultSchema, errorResponseSchema } from '../../server/src/http/openapi';
+import { createIntakeKey } from '../../server/src/intake/intake-keys.repository';
+import * as admin from '../../server/src/admin/admin.service';
+import { intakeResultSchema, errorResponseSchema } from '../../server/src/intake/openapi';
 import { postComplaint, rowCounts, uniqueRef, validComplaint } from '../support/intake';
 
 let s: TestServer;

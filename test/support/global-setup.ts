@@ -7,7 +7,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type PostgresHandle } from '../../server/src/db/postgres';
 import { createDb, migrateToLatest } from '../../server/src/db/database';
-import { seedDefaultRules } from '../../server/src/services/rules.service';
+import { seedDefaultRules } from '../../server/src/rules/rules.service';
 
 let handle: PostgresHandle | null = null;
 let dataDir: string | null = null;

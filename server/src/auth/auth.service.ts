@@ -18,7 +18,7 @@ import {
   setPasswordHash,
   setPendingTotpSecret,
   setTotpLastStep,
-} from '../repositories/users.repository';
+} from '../admin/users.repository';
 
 export type SessionKind = 'browser' | 'device' | 'cli';
 export type TotpStatus = 'ok' | 'enrolment_required';

@@ -4,7 +4,7 @@ import type { ServerConfig } from '../config';
 import { createDb, migrateToLatest, type DB } from './database';
 import { startEmbeddedPostgres } from './postgres';
 import { ensureDataDir, lockDataDir, readRuntimeInfo } from '../data-dir';
-import { seedDefaultRules } from '../services/rules.service';
+import { seedDefaultRules } from '../rules/rules.service';
 
 export interface OpenDatabase {
   db: DB;

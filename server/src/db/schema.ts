@@ -493,7 +493,7 @@ export interface DossiersTable {
   requested_at: Generated<Date>;
   started_at: Timestamp | null;
   finished_at: Timestamp | null;
-  /** The renderer that made the PDF (shared/dossier/renderer-fingerprint.ts); null before it was recorded. */
+  /** The renderer that made the PDF (shared/pdf/renderer-fingerprint.ts); null before it was recorded. */
   renderer: ColumnType<string | null, string | null | undefined, string | null>;
 }
 

@@ -13,21 +13,21 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { encodeRgbPng } from '../../../shared/evidence/png-encode';
+import { encodeRgbPng } from '../../../shared/pdf/png-encode';
 import { sql } from 'kysely';
 import type { DB } from '../db/database';
 import { systemContext, type IntakeActor, type ServiceContext, type UserActor } from '../context';
 import { audit } from '../audit/audit.service';
 import { hashPassword } from '../auth/password';
 import { authenticator } from '../auth/totp';
-import { createIntakeKey, createTeam, createUser } from '../services/admin.service';
-import { addOpinion, answerSeat, assignMember, disclose, recordRuling, signRuling } from '../services/escalations.service';
+import { createIntakeKey, createTeam, createUser } from '../admin/admin.service';
+import { addOpinion, answerSeat, assignMember, disclose, recordRuling, signRuling } from '../escalations/escalations.service';
 import { DEFAULT_MAX_UPLOAD_BYTES, type EvidenceDeps } from '../evidence/evidence-deps';
 import { FsBlobStore } from '../evidence/fs-blob-store';
 import { appendChunk, beginUpload } from '../evidence/upload.service';
 import type { ExhibitType } from '../../../shared/evidence';
 import type { MemberSeat, OpinionKind, RulingKind } from '../../../shared/rulings';
-import { receiveComplaint } from '../services/case-intake.service';
+import { receiveComplaint } from '../intake/intake.service';
 import {
   addConsultation,
   addNote,
@@ -41,7 +41,7 @@ import {
   setAssessment,
   transitionCase,
   withdrawRemedy,
-} from '../services/cases.service';
+} from '../cases/cases.service';
 import { complaintIntake } from '../../../shared/schemas';
 import {
   MONETARY_REMEDY_KINDS,

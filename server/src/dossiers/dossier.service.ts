@@ -14,18 +14,18 @@ import { transact } from '../db/transaction';
 import { audit } from '../audit/audit.service';
 import { appendAuditEntry } from '../audit/audit.repository';
 import type { BlobStore } from '../evidence/blob-store';
-import { insertBlobIfNew } from '../repositories/evidence.repository';
-import { findCase } from '../repositories/cases.repository';
-import * as repo from '../repositories/dossiers.repository';
-import { visibleCase } from '../services/cases.service';
-import { loadDossierRows } from './dossier.repository';
+import { insertBlobIfNew } from '../evidence/evidence.repository';
+import { findCase } from '../cases/cases.repository';
+import * as repo from './dossiers.repository';
+import { visibleCase } from '../cases/cases.service';
+import { loadDossierRows } from './dossier-rows.repository';
 import type { DossierQueue, DossierAttempt } from './dossier-jobs';
 import { renderInWorker, RenderAbortedError, RenderTimeoutError, type RenderInWorkerOptions, type RenderResult } from './render-in-worker';
 import { AppError } from '../../../shared/errors';
 import { translate } from '../../../shared/i18n';
 import type { Language } from '../../../shared/domain';
 import { buildDossierSnapshot, canonicalJson, dossierId as documentIdOf, snapshotHash, type DossierRecipient, type DossierSnapshot } from '../../../shared/dossier/snapshot';
-import { dossierRendererFingerprint } from '../../../shared/dossier/renderer-fingerprint';
+import { dossierRendererFingerprint } from '../../../shared/pdf/renderer-fingerprint';
 
 type Ctx = ServiceContext & { actor: UserActor };
 

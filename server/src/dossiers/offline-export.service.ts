@@ -7,7 +7,7 @@
 import type { DB } from '../db/database';
 import type { ServiceContext, UserActor } from '../context';
 import { audit } from '../audit/audit.service';
-import { visibleCase } from '../services/cases.service';
+import { visibleCase } from '../cases/cases.service';
 import { AppError } from '../../../shared/errors';
 import type { Language } from '../../../shared/domain';
 

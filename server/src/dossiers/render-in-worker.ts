@@ -1,10 +1,10 @@
 // Runs one dossier rendering in a worker thread and waits for its bytes, passing its progress on:
-// the server's name for the shared PDF worker facility (shared/pdf-worker/run-in-worker.ts), which
+// the server's name for the shared PDF worker facility (shared/pdf/worker/run-in-worker.ts), which
 // the transparency report and the workstation's offline export use too. A rendering that runs past
 // its time, or a worker that dies, is an error here; an abort (server shutting down) ends the worker
 // at once.
 import type { DossierSnapshot } from '../../../shared/dossier/snapshot';
-import { renderPdfInWorker, type PdfWorkerOptions, type PdfWorkerResult } from '../../../shared/pdf-worker/run-in-worker';
+import { renderPdfInWorker, type PdfWorkerOptions, type PdfWorkerResult } from '../../../shared/pdf/worker/run-in-worker';
 
 export {
   RenderTimeoutError,
@@ -12,7 +12,7 @@ export {
   RENDER_WORKER_YOUNG_GENERATION_MB,
   RENDER_WORKER_OLD_GENERATION_MB,
   renderWorkerResourceLimits,
-} from '../../../shared/pdf-worker/run-in-worker';
+} from '../../../shared/pdf/worker/run-in-worker';
 
 export type RenderInWorkerOptions = PdfWorkerOptions;
 export type RenderResult = PdfWorkerResult;

@@ -10,13 +10,13 @@
 import { sql } from 'kysely';
 import type { DB } from '../db/database';
 import type { BlobStore } from '../evidence/blob-store';
-import * as repo from '../repositories/dossiers.repository';
-import { findCase } from '../repositories/cases.repository';
+import * as repo from './dossiers.repository';
+import { findCase } from '../cases/cases.repository';
 import { canonicalSnapshot, loadEvidenceFiles, sha256Hex } from './dossier.service';
-import { renderDossier } from '../../../shared/dossier/render';
-import { loadPdfFonts } from '../../../shared/dossier/pdf-fonts';
+import { renderDossier } from '../../../shared/pdf/dossier/render';
+import { loadPdfFonts } from '../../../shared/pdf/fonts';
 import { snapshotHash, type DossierSnapshot } from '../../../shared/dossier/snapshot';
-import { dossierRendererFingerprint } from '../../../shared/dossier/renderer-fingerprint';
+import { dossierRendererFingerprint } from '../../../shared/pdf/renderer-fingerprint';
 import { verifyAuditChain } from '../audit/audit.service';
 
 export interface Finding {

@@ -11,9 +11,9 @@ import { AppError, badInput } from '../../../shared/errors';
 import { toSafeCsv } from '../../../shared/evidence/formula';
 import { Money } from '../../../shared/money';
 import { applySpans, scrubDeep, scrubValues } from '../../../shared/redaction';
-import { complainantPii, caseAmounts } from '../repositories/cases.repository';
-import * as repo from '../repositories/evidence.repository';
-import { visibleCase, lockedVisibleCase } from '../services/cases.service';
+import { complainantPii, caseAmounts } from '../cases/cases.repository';
+import * as repo from './evidence.repository';
+import { visibleCase, lockedVisibleCase } from '../cases/cases.service';
 import type { EvidenceDeps } from './evidence-deps';
 
 type Ctx = ServiceContext & { actor: UserActor };

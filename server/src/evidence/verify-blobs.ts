@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { DB } from '../db/database';
 import type { BlobStore } from './blob-store';
-import { allBlobs, markBlobVerified } from '../repositories/evidence.repository';
+import { allBlobs, markBlobVerified } from './evidence.repository';
 
 export interface BlobProblem {
   sha256: string;

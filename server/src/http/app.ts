@@ -11,12 +11,12 @@ import type { TrpcContext } from '../trpc/trpc';
 import { resolveActor, SESSION_COOKIE, tokenProblem } from '../auth/session.service';
 import { languageFromHeader, translate } from '../../../shared/i18n';
 import { AppError } from '../../../shared/errors';
-import { registerIntakeRoutes } from './intake.route';
-import { registerEvidenceRoutes } from './evidence.routes';
+import { registerIntakeRoutes } from '../intake/intake.routes';
+import { registerEvidenceRoutes } from '../evidence/evidence.routes';
 import type { EvidenceDeps } from '../evidence/evidence-deps';
 import type { ChangeNotifier } from '../sync/change-notifier';
 import { evidenceDeps } from '../evidence/store-from-config';
-import { registerDossierRoutes } from './dossier.routes';
+import { registerDossierRoutes } from '../dossiers/dossier.routes';
 import type { DossierQueue } from '../dossiers/dossier-jobs';
 
 export interface AppDeps {

@@ -3,7 +3,7 @@
 // rejection, when the satisfaction score was recorded), one row per case.
 import { sql } from 'kysely';
 import type { DB } from '../db/database';
-import type { caseVisibility } from '../trpc/policy';
+import type { caseVisibility } from '../auth/policy';
 import type { TransparencyCaseRow } from '../../../shared/reports/transparency';
 
 /** The visibility filter of policy.ts caseVisibility, the same one the case list applies. */

@@ -1,19 +1,19 @@
 // The transparency report export: the cases of the period the requester may see, the figures
-// (shared/reports/transparency), the PDF (shared/reports/transparency-render), and an audit entry
+// (shared/reports/transparency), the PDF (shared/pdf/transparency/render), and an audit entry
 // naming the period, the language, the number of cases and the file's SHA-256. The PDF is rendered
-// in a worker thread (shared/pdf-worker), not on the event loop that serves requests: a report takes
+// in a worker thread (shared/pdf/worker), not on the event loop that serves requests: a report takes
 // 0.3–1.5 s of pdfkit layout.
 import { createHash } from 'node:crypto';
 import type { DB } from '../db/database';
 import type { ServiceContext, UserActor } from '../context';
 import type { Language } from '../../../shared/domain';
 import { auditRead } from '../audit/audit.service';
-import { caseVisibility } from '../trpc/policy';
+import { caseVisibility } from '../auth/policy';
 import { loadTransparencyRows } from './transparency.repository';
 import { computeTransparencyStats, reportAsOf, type TransparencyStats } from '../../../shared/reports/transparency';
-import { transparencyFileName } from '../../../shared/reports/transparency-render';
-import type { PdfFonts } from '../../../shared/dossier/pdf-fonts';
-import { renderPdfInWorker } from '../../../shared/pdf-worker/run-in-worker';
+import { transparencyFileName } from '../../../shared/pdf/transparency/render';
+import type { PdfFonts } from '../../../shared/pdf/fonts';
+import { renderPdfInWorker } from '../../../shared/pdf/worker/run-in-worker';
 
 type Ctx = ServiceContext & { actor: UserActor };
 

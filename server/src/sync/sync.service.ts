@@ -25,8 +25,8 @@ import {
   type RowChange,
   type SyncedTable,
 } from '../../../shared/sync/protocol';
-import { canSeeCase, roleMayCall } from '../trpc/policy';
-import * as cases from '../services/cases.service';
+import { canSeeCase, roleMayCall } from '../auth/policy';
+import * as cases from '../cases/cases.service';
 import * as repo from './sync.repository';
 import { recordDossierExport } from '../dossiers/offline-export.service';
 

@@ -1,14 +1,14 @@
 import { router } from './trpc';
-import { authRouter } from './routers/auth.router';
-import { adminRouter } from './routers/admin.router';
-import { casesRouter } from './routers/cases.router';
-import { rulesRouter } from './routers/rules.router';
-import { auditRouter } from './routers/audit.router';
-import { evidenceRouter } from './routers/evidence.router';
-import { syncRouter } from './routers/sync.router';
-import { reportsRouter } from './routers/reports';
-import { escalationsRouter } from './routers/escalations';
-import { dossiersRouter } from './routers/dossiers';
+import { authRouter } from '../auth/auth.router';
+import { adminRouter } from '../admin/admin.router';
+import { casesRouter } from '../cases/cases.router';
+import { rulesRouter } from '../rules/rules.router';
+import { auditRouter } from '../audit/audit.router';
+import { evidenceRouter } from '../evidence/evidence.router';
+import { syncRouter } from '../sync/sync.router';
+import { reportsRouter } from '../reports/reports.router';
+import { escalationsRouter } from '../escalations/escalations.router';
+import { dossiersRouter } from '../dossiers/dossiers.router';
 
 export const appRouter = router({
   auth: authRouter,

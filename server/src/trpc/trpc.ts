@@ -10,7 +10,7 @@ import type { DossierQueue } from '../dossiers/dossier-jobs';
 import { AppError, type ErrorKind, type FieldIssue } from '../../../shared/errors';
 import { validationError } from '../../../shared/validation';
 import { translate } from '../../../shared/i18n';
-import { accessFor, TOTP_PENDING_ALLOWED } from './policy';
+import { accessFor, TOTP_PENDING_ALLOWED } from '../auth/policy';
 
 export interface TrpcContext {
   db: DB;

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { encodeRgbPng } from '../../../shared/evidence/png-encode';
+import { encodeRgbPng } from '../../../shared/pdf/png-encode';
 import { createHash, randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import type { TestServer } from '../../support/server';

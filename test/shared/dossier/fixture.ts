@@ -5,7 +5,7 @@
 // snapshot is built by the same builder the server and the workstation use.
 import { createHash } from 'node:crypto';
 import { parseEvidence, type ExhibitType } from '../../../shared/evidence';
-import { encodeRgbPng } from '../../../shared/evidence/png-encode';
+import { encodeRgbPng } from '../../../shared/pdf/png-encode';
 import { buildDossierSnapshot, type DossierRecipient, type DossierSnapshot, type DossierSourceRows } from '../../../shared/dossier/snapshot';
 import type { Language } from '../../../shared/domain';
 

@@ -4,8 +4,8 @@
 // external recipient's redacted and watermarked copy, and byte-for-byte determinism.
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { renderDossier, batesNumber } from '../../../shared/dossier/render';
-import { loadPdfFonts } from '../../../shared/dossier/pdf-fonts';
+import { renderDossier, batesNumber } from '../../../shared/pdf/dossier/render';
+import { loadPdfFonts } from '../../../shared/pdf/fonts';
 import { buildDossierSnapshot, dossierId, snapshotHash, type DossierSnapshot } from '../../../shared/dossier/snapshot';
 import { AppError } from '../../../shared/errors';
 import { translate } from '../../../shared/i18n';

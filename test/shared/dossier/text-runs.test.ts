@@ -2,7 +2,7 @@
 // box: CJK to Noto Sans SC, Latin to Noto Sans (or Mono for hashes), and a character the chosen face
 // lacks to one that has it.
 import { describe, expect, it } from 'vitest';
-import { isCjkCodePoint, splitRuns, type FontKey } from '../../../shared/dossier/text-runs';
+import { isCjkCodePoint, splitRuns, type FontKey } from '../../../shared/pdf/text-runs';
 
 const runs = (text: string, face: 'sans' | 'mono' = 'sans', bold = false, coverage?: (f: FontKey, cp: number) => boolean) => splitRuns(text, face, bold, coverage).map((r) => [r.font, r.text]);
 

@@ -1,11 +1,11 @@
-// The shared PDF worker (shared/pdf-worker): what the server's transparency export and dossier jobs
+// The shared PDF worker (shared/pdf/worker): what the server's transparency export and dossier jobs
 // and the workstation's offline export render with. The people waiting on the thread that asked
 // must not notice the rendering; the file must be the one an in-process rendering gives.
 import { describe, expect, it } from 'vitest';
 import { computeTransparencyStats } from '../../../shared/reports/transparency';
-import { renderTransparencyReport } from '../../../shared/reports/transparency-render';
-import { loadPdfFonts } from '../../../shared/dossier/pdf-fonts';
-import { RenderAbortedError, RenderTimeoutError, renderPdfInWorker, type PdfRequest } from '../../../shared/pdf-worker/run-in-worker';
+import { renderTransparencyReport } from '../../../shared/pdf/transparency/render';
+import { loadPdfFonts } from '../../../shared/pdf/fonts';
+import { RenderAbortedError, RenderTimeoutError, renderPdfInWorker, type PdfRequest } from '../../../shared/pdf/worker/run-in-worker';
 
 const FROM = new Date(Date.UTC(2026, 0, 1));
 const TO = new Date(Date.UTC(2026, 1, 1));

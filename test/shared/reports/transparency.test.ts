@@ -17,8 +17,8 @@ import {
   type TransparencyCaseRow,
   type TransparencyStats,
 } from '../../../shared/reports/transparency';
-import { niceAxis, periodLabels, renderTransparencyReport, transparencyFileName } from '../../../shared/reports/transparency-render';
-import { loadPdfFonts } from '../../../shared/dossier/pdf-fonts';
+import { niceAxis, periodLabels, renderTransparencyReport, transparencyFileName } from '../../../shared/pdf/transparency/render';
+import { loadPdfFonts } from '../../../shared/pdf/fonts';
 import { CATEGORY_NAMES, CASE_ACTIONS, CHANNELS, type CaseState } from '../../../shared/domain';
 import { decide, RESUMABLE_STATES, TRANSITIONS, type CaseFacts } from '../../../shared/lifecycle';
 import { slaStatus, spentMs } from '../../../shared/sla';

@@ -1,4 +1,4 @@
-// Which renderer made each dossier (shared/dossier/renderer-fingerprint.ts: the renderer's version,
+// Which renderer made each dossier (shared/pdf/renderer-fingerprint.ts: the renderer's version,
 // pdfkit's, and the font files' hashes), so verify-dossier can tell a changed renderer from a
 // changed file. Null for dossiers rendered before it was recorded.
 import type { Kysely } from 'kysely';

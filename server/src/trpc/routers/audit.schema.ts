@@ -1,4 +1,0 @@
-import { z } from 'zod';
-import { uuid } from '../../../../shared/schemas';
-
-export const caseTrailInput = z.strictObject({ caseId: uuid });
