@@ -339,7 +339,7 @@ async function checkStored(env: Env, exhibitId: string, sha256: string) {
 
 async function main(): Promise<number> {
   const rss = new RssSampler();
-  let env: Partial<Env> = {};
+  const env: Partial<Env> = {};
   const { workDir, startPostgres, cleanup } = benchWorkspace({
     name: 'evidence',
     log,

@@ -125,10 +125,10 @@ async function rasterise(rendered: Rendered[]): Promise<void> {
   try {
     const page = await browser.newPage({ viewport: { width: 1000, height: 1300 } });
     await page.goto(origin);
-    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+    await page.waitForFunction(() => (globalThis as unknown as { ready?: boolean }).ready === true);
     for (const r of rendered) {
       for (const n of await choosePages(r.bytes)) {
-        await page.evaluate(([file, number, s]) => (window as unknown as { renderPage(f: string, n: number, s: number): Promise<number[]> }).renderPage(file, number, s), [path.basename(r.file), n, scale] as const);
+        await page.evaluate(([file, number, s]) => (globalThis as unknown as { renderPage(f: string, n: number, s: number): Promise<number[]> }).renderPage(file, number, s), [path.basename(r.file), n, scale] as const);
         const png = path.join(OUT, `dossier-${r.name}-p${String(n).padStart(2, '0')}.png`);
         await page.locator('#page').screenshot({ path: png });
         console.log(png);

@@ -7,6 +7,8 @@ export type Money = Decimal;
 
 export const MAX_INTEGER_DIGITS = 30;
 export const MAX_FRACTION_DIGITS = 18;
+/** USD values stay below 10^30: the `numeric` columns hold 30 integer digits. */
+export const USD_VALUE_LIMIT = new Money(10).pow(MAX_INTEGER_DIGITS);
 
 /**
  * A plain decimal: digits, an optional fraction of up to 18 digits, no sign, no exponent, no

@@ -14,6 +14,7 @@ export const text = (max: number, min = 1) =>
         .string()
         .min(min)
         .max(max)
+        // eslint-disable-next-line no-control-regex -- refusing control characters is the point
         .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), 'validation.control_characters'),
     );
 

@@ -265,7 +265,11 @@ export async function chromiumRun(o: ChromiumRunOptions): Promise<ChromiumRun> {
     let t = performance.now();
     await page.goto(o.url, { waitUntil: 'load', timeout: o.timeoutMs });
     const ready = await page.evaluate(async () => {
-      const faces: FontFace[] = [];
+      // Runs in the page. This is a Node project (no DOM types), so the little used here is typed here.
+      type Face = { family: string; weight: string; status: string; load(): Promise<unknown> };
+      type Img = { complete: boolean; naturalWidth: number; onload: unknown; onerror: unknown };
+      const document = (globalThis as unknown as { document: { fonts: { forEach(each: (f: Face) => void): void; ready: Promise<unknown> }; images: ArrayLike<Img> } }).document;
+      const faces: Face[] = [];
       document.fonts.forEach((f) => faces.push(f));
       await Promise.all(faces.map((f) => f.load().catch(() => null)));
       await document.fonts.ready;

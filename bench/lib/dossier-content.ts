@@ -285,7 +285,6 @@ function activityCsv(rng: Rng, rows: number, startMs: number, chinese: boolean):
 const T0 = Date.parse('2026-03-02T06:14:00Z'); // the incident
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export function buildDossierContent(options: Partial<DossierContentOptions> = {}): DossierContent {
   const o = { ...DEFAULT_CONTENT, ...options };

@@ -531,11 +531,20 @@ function latestMoment(s: Omit<DossierSnapshot, 'asOf'>): string {
   for (const e of s.timeline) see(e.at);
   for (const n of s.notes) see(n.at);
   for (const o of s.objections) see(o.at);
-  for (const q of s.consultations) (see(q.askedAt), see(q.answeredAt));
+  for (const q of s.consultations) {
+    see(q.askedAt);
+    see(q.answeredAt);
+  }
   for (const m of s.communications) see(m.at);
-  for (const a of s.assessments) (see(a.createdAt), see(a.supersededAt));
+  for (const a of s.assessments) {
+    see(a.createdAt);
+    see(a.supersededAt);
+  }
   for (const r of s.remedies) see(r.createdAt);
-  for (const a of s.approvals) (see(a.requestedAt), see(a.decidedAt));
+  for (const a of s.approvals) {
+    see(a.requestedAt);
+    see(a.decidedAt);
+  }
   for (const e of s.escalations) {
     see(e.createdAt);
     see(e.closedAt);

@@ -1,5 +1,5 @@
 // The rows a dossier is built from, read the same way wherever they are held: the server's Postgres
-// (server/src/dossiers/dossier-rows.repository.ts) and the workstation's PGlite after a sync
+// (server/src/dossiers/dossier-source-rows.repository.ts) and the workstation's PGlite after a sync
 // (desktop/main/dossier-rows.ts) hold the same tables and columns, so one loader over a Kysely
 // instance reads them and buildDossierSnapshot gives the same snapshot from either. What differs
 // is passed in: which version of a row counts (the workstation's optimistic rows), which columns

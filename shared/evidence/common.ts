@@ -206,7 +206,7 @@ export function headerName(raw: string): HeaderName {
   }
   const key = text
     .toLowerCase()
-    .replace(/[\s_.\-]+/g, ' ')
+    .replace(/[\s_.-]+/g, ' ')
     .trim();
   return { key, zone };
 }
@@ -382,7 +382,7 @@ export function parseJson(text: string, start = 0, end = text.length): JsonResul
       if (!found || i + found[0].length > end) throw new JsonSyntax('evidence.json.bad_number', offset);
       i += found[0].length;
       const next = text[i];
-      if (i < end && next !== undefined && /[0-9.eE+\-]/.test(next)) throw new JsonSyntax('evidence.json.bad_number', offset);
+      if (i < end && next !== undefined && /[0-9.eE+-]/.test(next)) throw new JsonSyntax('evidence.json.bad_number', offset);
       return { type: 'number', offset, raw: found[0] };
     }
     for (const [word, node] of [

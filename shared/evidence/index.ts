@@ -7,7 +7,7 @@
 // 64 MiB in all. A UTF-8 byte-order mark is skipped. Pure TypeScript: runs on the server and in
 // the desktop renderer alike.
 import { headerName, matchColumns, parseJson, type EvidenceError, type EvidenceWarning, type JsonNode } from './common';
-import { parseTrades, detectTradeFormat, type GenericMapping, type TradeFormat, type TradeKind, type TradeRecord } from './trades';
+import { parseTrades, detectTradeFormat, type GenericMapping, type TradeKind, type TradeRecord } from './trades';
 import { parseActivity, ACTIVITY_SPEC, type ActivityRecord } from './activity';
 import { parseChat, CHAT_SPEC, type ChatRecord } from './chat';
 import { parseOnchainReferences, checkReference, ONCHAIN_SPEC, type OnchainRecord, type ReferenceKind } from './onchain';

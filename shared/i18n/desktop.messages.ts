@@ -9,6 +9,8 @@ export const desktopMessages = {
     'desktop.offline_period_expired':
       'This workstation has been offline for more than {days} days. Connect to the server and sign in again to keep working.',
     'case.event.local.pending': 'Not yet synced',
+    'case.pending.approval_threshold': 'Waits for the server: the approval threshold is not known on this workstation',
+    'case.pending.usd_rate': 'Waits for the server: this workstation has no USD rate for {asset}',
     'desktop.mutation.addNote': 'Add a note',
     'desktop.mutation.addConsultation': 'Request a consultation',
     'desktop.mutation.answerConsultation': 'Answer a consultation',
@@ -28,6 +30,8 @@ export const desktopMessages = {
     'desktop.not_registered': '此工作站尚未注册。请在连接服务器时登录一次以完成注册。',
     'desktop.offline_period_expired': '此工作站已离线超过 {days} 天。请连接服务器并重新登录后继续工作。',
     'case.event.local.pending': '尚未同步',
+    'case.pending.approval_threshold': '等待服务器确认：本工作站不知道审批阈值',
+    'case.pending.usd_rate': '等待服务器确认：本工作站没有 {asset} 的美元汇率',
     'desktop.mutation.addNote': '添加备注',
     'desktop.mutation.addConsultation': '发起咨询',
     'desktop.mutation.answerConsultation': '答复咨询',

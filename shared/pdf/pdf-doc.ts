@@ -1,6 +1,7 @@
-// The part of pdfkit the dossier uses, typed (pdfkit ships no type declarations). A few members
-// are pdfkit internals, marked as such: the file ID (pinned to the snapshot hash) and the current
-// font's handle (to measure text and ask the font which characters it has).
+// The part of pdfkit the dossier and the transparency report use, typed (pdfkit ships no type
+// declarations). A few members are pdfkit internals, marked as such: the file ID (pinned to the
+// snapshot hash) and the current font's handle (to measure text and ask the font which characters
+// it has).
 // @ts-ignore -- pdfkit ships no type declarations; the subset used here is typed below.
 import PDFDocumentModule from 'pdfkit';
 
@@ -43,6 +44,8 @@ export interface PdfFontHandle {
   subset: { includeGlyph(glyphId: number): number };
   widths: (number | undefined)[];
   unicode: (number[] | undefined)[];
+  /** Width of text at a size as pdfkit's text() draws it: shaped (and kerned) word by word, as pdfkit parts words at spaces. */
+  widthOfString(text: string, size: number): number;
   /** Shapes text (pdfkit caches it per word): glyph ids in hex and their positions in thousandths. */
   encode(text: string): [string[], { xAdvance: number; advanceWidth: number; xOffset: number; yOffset: number }[]];
   /** The font's dictionary, to list in a page's resources. */

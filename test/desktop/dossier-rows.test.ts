@@ -16,7 +16,7 @@ import { buildPanelArbitrationCase, type Client, type PanelArbitrationCase } fro
 import { stopServer } from '../server/evidence/support';
 import type { SyncEngine } from '../../desktop/main/sync-engine';
 import { loadLocalDossierRows, LocalCaseNotFoundError } from '../../desktop/main/dossier-rows';
-import { loadDossierRows } from '../../server/src/dossiers/dossier-rows.repository';
+import { loadDossierRows } from '../../server/src/dossiers/dossier-source-rows.repository';
 import { buildDossierSnapshot, canonicalJson, type DossierRecipient, type DossierSnapshot } from '../../shared/dossier/snapshot';
 import { verifyRulingSignature } from '../../shared/rulings';
 

@@ -1,7 +1,7 @@
 // Administration against the real server: users, roles, teams and intake keys; bad input writes nothing.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failure, startTestServer, TEST_PASSWORD, type TestServer } from '../support/server';
+import { failure, startTestServer, type TestServer } from '../support/server';
 import { findIntakeKey } from '../../server/src/admin/admin.service';
 import { verifyAuditChain } from '../../server/src/audit/audit.service';
 

@@ -15,7 +15,7 @@ import { verifyRulingSignature } from '../../shared/rulings';
 let t: TestDatabase;
 let dataDir: string;
 let result: SeedDemoResult;
-let logged: string[] = [];
+const logged: string[] = [];
 const now = new Date();
 
 beforeAll(async () => {

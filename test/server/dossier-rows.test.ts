@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
 import { buildPanelArbitrationCase, PANEL_PII, type Client, type PanelArbitrationCase } from '../support/arbitration-case';
 import { stopServer } from './evidence/support';
-import { loadDossierRows } from '../../server/src/dossiers/dossier-rows.repository';
+import { loadDossierRows } from '../../server/src/dossiers/dossier-source-rows.repository';
 import { buildDossierSnapshot, canonicalJson, type DossierRecipient } from '../../shared/dossier/snapshot';
 
 let server: TestServer;

@@ -199,7 +199,7 @@ describe('GET /api/v1/openapi.json', () => {
     const res = await fetch(`${s.url}/api/v1/openapi.json`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
-    const doc = await res.json();
+    const doc = (await res.json()) as any;
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.components.securitySchemes.intakeKey).toMatchObject({ type: 'http', scheme: 'bearer' });
     const op = doc.paths['/api/v1/complaints'].post;

@@ -746,7 +746,7 @@ async function subscribe(url: string, token: string) {
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
-  let pending: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
+  let pending: ReturnType<typeof reader.read> | null = null;
 
   function takeEvent(): SseEvent | null {
     for (;;) {

@@ -17,7 +17,7 @@ function sources(dir: string): string[] {
 const KEY = String.raw`(?:error|validation|auth|admin|case|intake|lifecycle|evidence|rules|csv|sla|app)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*`;
 const CONTEXT = String.raw`(?:AppError\(\s*'[a-z_]+',\s*|badInput\(\s*|conflict\(\s*|forbidden\(\s*|notFound\(\s*|messageKey:\s*|message:\s*|error:\s*)`;
 // Validation keys are messages wherever they stand (refine's second argument, regex messages).
-const KEY_LITERAL = new RegExp(`${CONTEXT}['\`](${KEY})['\`]|['\`](validation\.[a-z0-9_.]+)['\`]`, 'g');
+const KEY_LITERAL = new RegExp(`${CONTEXT}['\`](${KEY})['\`]|['\`](validation\\.[a-z0-9_.]+)['\`]`, 'g');
 
 describe('messages', () => {
   it('have the same keys in English and Chinese, and no empty text', () => {

@@ -1,9 +1,13 @@
 // The optimistic local effect of each intent mutation: what the workstation shows at once, before
-// the server has seen it. A best-effort preview that mirrors the server's services (the same
-// state guards, the same lifecycle decision from shared/lifecycle.ts), marking every row it
+// the server has seen it. The rules are the server's own (shared/case-mutations.ts: facts, guards,
+// clock and side effects); this file applies them to the local store, marking every row it
 // touches with the mutation's seq (`pending_seq`) and adding a 'local.pending' step to the case's
 // timeline. The server's pull is the truth: applyPull replaces optimistic rows with the server's,
 // and `rebaseOptimistic` undoes every optimistic effect and replays the mutations still unsynced.
+//
+// Where a rule needs a value only the server knows (the approval threshold, an asset's USD rate)
+// and the workstation lacks it, the preview does not guess: the pending step names what it waits on
+// (`awaiting`, PendingFacts a UI translates), and so does the mutation's LocalMutationEffect.
 //
 // Undo works through `optimistic_base`: before a server row is first touched, its server version
 // is kept there; a row created locally is recorded with a null base (undo deletes it).
@@ -11,10 +15,31 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { MUTATIONS, type MutationName } from '../../../shared/sync/protocol';
 import { parseInput } from '../../../shared/validation';
-import { decide, type CaseFacts, type Decision } from '../../../shared/lifecycle';
-import { MONETARY_REMEDY_KINDS, RESOLVED_STATES, ROLES, type CaseAction, type CaseState, type Priority, type Role, type Tier } from '../../../shared/domain';
-import { Money, sumAmounts, toUsd } from '../../../shared/money';
-import { pauseClock, policyFor, recordFirstResponse, recordResolution, reprioritize, resumeClock, type SlaClock, type SlaPolicy } from '../../../shared/sla';
+import {
+  applyClockEffects,
+  known,
+  lifecycleFacts,
+  pendingFacts,
+  planAssessment,
+  planCaseFieldEdits,
+  planCaseWork,
+  planClassification,
+  planCommunication,
+  planConsultationAnswer,
+  planRemedy,
+  planRemedyWithdrawal,
+  planSatisfaction,
+  planTransition,
+  unknown,
+  type CaseSideEffect,
+  type Knowable,
+  type LifecycleFacts,
+  type PendingFact,
+  type ServerValue,
+  type Verdict,
+} from '../../../shared/case-mutations';
+import { ROLES, type CaseAction, type CaseState, type Priority, type Role, type Tier } from '../../../shared/domain';
+import type { SlaClock, SlaPolicy } from '../../../shared/sla';
 import type { LocalCase, LocalDatabase } from './local-schema';
 import { localColumns } from './apply-changes';
 import { META_KEYS, getMeta } from './meta';
@@ -42,6 +67,12 @@ export interface LocalMutationEffect {
   previewed: boolean;
   /** The case status the preview set (transition), when it changed it. */
   status?: CaseState;
+  /**
+   * Values only the server knows that the preview waits on, when there are any: a transition left
+   * to the server (it hinges on them), or a row shown with them missing (a remedy without a USD
+   * value). The 'local.pending' step of the mutation carries the same list.
+   */
+  awaiting?: PendingFact[];
 }
 
 /** Tables optimistic effects write to: all keyed by `id`. */
@@ -103,7 +134,7 @@ async function loadCase(trx: Trx, caseId: string): Promise<LocalCase | undefined
   return trx.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
 }
 
-async function pendingEvent(trx: Trx, c: LocalCase, name: MutationName, args: Record<string, unknown>, ctx: LocalMutationContext): Promise<void> {
+async function pendingEvent(trx: Trx, c: LocalCase, name: MutationName, args: Record<string, unknown>, awaiting: PendingFact[], ctx: LocalMutationContext): Promise<void> {
   await insertRow(
     trx,
     'case_events',
@@ -113,7 +144,7 @@ async function pendingEvent(trx: Trx, c: LocalCase, name: MutationName, args: Re
       type: LOCAL_PENDING_EVENT,
       actor_id: ctx.userId,
       at: ctx.now,
-      payload: jsonParam({ seq: ctx.seq, name, args }),
+      payload: jsonParam({ seq: ctx.seq, name, args, ...(awaiting.length > 0 ? { awaiting } : {}) }),
     },
     c.id,
     ctx.seq,
@@ -155,8 +186,6 @@ async function localSlaPolicies(trx: Trx): Promise<SlaPolicy[]> {
 
 // ---- The lifecycle, from local facts -----------------------------------------------------------
 
-const MONETARY: readonly string[] = MONETARY_REMEDY_KINDS;
-
 async function roleOf(trx: Trx, ctx: LocalMutationContext): Promise<Role | null> {
   if (ctx.role) return ctx.role;
   const user = await getMeta<{ role?: string }>(trx, META_KEYS.user);
@@ -164,24 +193,17 @@ async function roleOf(trx: Trx, ctx: LocalMutationContext): Promise<Role | null>
   return typeof role === 'string' && (ROLES as readonly string[]).includes(role) ? (role as Role) : null;
 }
 
-async function thresholdOf(trx: Trx, ctx: LocalMutationContext): Promise<string | null> {
-  if (ctx.approvalThresholdUsd !== undefined) return ctx.approvalThresholdUsd;
+/** The approval threshold is a server setting: known when given or kept in meta, unknown otherwise. */
+async function thresholdOf(trx: Trx, ctx: LocalMutationContext): Promise<Knowable<string>> {
+  if (ctx.approvalThresholdUsd !== undefined) return known(ctx.approvalThresholdUsd);
   const stored = await getMeta<string | number>(trx, 'approvalThresholdUsd');
-  return stored === null ? null : String(stored);
+  return stored === null ? unknown('approval_threshold') : known(String(stored));
 }
 
-interface LocalFacts {
-  facts: CaseFacts;
-  /** Whether needsApproval is known (the threshold is a server setting the workstation may not have). */
-  needsApprovalKnown: boolean;
-  usdTotal: string | null;
-  threshold: string | null;
-}
-
-async function gatherFacts(trx: Trx, c: LocalCase, reason: string | null, ctx: LocalMutationContext): Promise<LocalFacts> {
+async function gatherFacts(trx: Trx, c: LocalCase, ctx: LocalMutationContext): Promise<LifecycleFacts> {
   const [assessment, remedies, classified, pending, threshold] = await Promise.all([
     trx.selectFrom('assessments').select('id').where('case_id', '=', c.id).where('superseded_at', 'is', null).executeTakeFirst(),
-    trx.selectFrom('remedies').select(['kind', 'status', 'usd_value', 'proposed_by']).where('case_id', '=', c.id).execute(),
+    trx.selectFrom('remedies').select(['kind', 'status', 'asset', 'usd_value', 'proposed_by']).where('case_id', '=', c.id).execute(),
     sql<{ n: number }>`
       select count(*)::int as n from case_events
        where case_id = ${c.id}
@@ -189,45 +211,32 @@ async function gatherFacts(trx: Trx, c: LocalCase, reason: string | null, ctx: L
     trx.selectFrom('approvals').select('requested_by').where('case_id', '=', c.id).where('decision', 'is', null).orderBy('requested_at', 'desc').executeTakeFirst(),
     thresholdOf(trx, ctx),
   ]);
-  const inPlay = remedies.filter((r) => r.status === 'draft' || r.status === 'approved');
-  const monetary = inPlay.filter((r) => MONETARY.includes(r.kind ?? ''));
-  let needsApproval = false;
-  let needsApprovalKnown = true;
-  let usdTotal: string | null = null;
-  if (monetary.length > 0) {
-    if (threshold === null || monetary.some((r) => r.usd_value === null)) needsApprovalKnown = false;
-    else {
-      usdTotal = sumAmounts(monetary.map((r) => r.usd_value!));
-      needsApproval = new Money(usdTotal).greaterThan(new Money(threshold));
-    }
-  }
-  return {
-    facts: {
-      actorId: ctx.userId,
-      assigneeId: c.assignee_id,
-      classified: (classified.rows[0]?.n ?? 0) > 0,
-      hasAssessment: !!assessment,
-      hasProposedRemedy: inPlay.length > 0,
-      needsApproval,
-      approvalGranted: monetary.length > 0 && monetary.every((r) => r.status === 'approved'),
-      remedyProposerId: pending?.requested_by ?? null,
-      reason,
-      resumeState: (c.resume_status as CaseState | null) ?? null,
-      externalAssigned: false,
-    },
-    needsApprovalKnown,
-    usdTotal,
-    threshold,
-  };
+  return lifecycleFacts({
+    actorId: ctx.userId,
+    assigneeId: c.assignee_id,
+    resumeStatus: c.resume_status,
+    classified: (classified.rows[0]?.n ?? 0) > 0,
+    hasAssessment: !!assessment,
+    // A remedy drafted here without a local rate has no USD value yet: the server values it.
+    remedies: remedies.map((r) => ({
+      kind: r.kind ?? '',
+      status: r.status ?? '',
+      usdValue: r.usd_value === null ? unknown('usd_rate', r.asset ? { asset: r.asset } : {}) : known(r.usd_value),
+      proposedBy: r.proposed_by,
+    })),
+    approvalRequestedBy: pending?.requested_by ?? null,
+    approvalThresholdUsd: threshold,
+    // Arbitrators and mediators work in the portal, not on a workstation.
+    externalAssigned: false,
+  });
 }
 
-/** The lifecycle's decision when it does not hinge on what the workstation cannot know; null otherwise. */
-function localDecision(state: CaseState, action: CaseAction, role: Role, f: LocalFacts): Extract<Decision, { ok: true }> | null {
-  const candidates = f.needsApprovalKnown ? [f.facts] : [{ ...f.facts, needsApproval: false }, { ...f.facts, needsApproval: true }];
-  const decisions = candidates.map((facts) => decide(state, action, role, facts));
-  const first = decisions[0]!;
-  if (!first.ok) return null;
-  return decisions.every((d) => d.ok && d.next === first.next) ? first : null;
+/** A ruling is recorded on the case's open arbitration (record_ruling needs one). */
+async function rulingRecorded(trx: Trx, caseId: string): Promise<boolean> {
+  const r = await sql<{ n: number }>`
+    select count(*)::int as n from rulings r join escalations e on e.id = r.escalation_id
+     where e.case_id = ${caseId} and e.kind = 'arbitration' and e.status = 'open'`.execute(trx);
+  return (r.rows[0]?.n ?? 0) > 0;
 }
 
 async function setRemedyStatus(trx: Trx, caseId: string, from: readonly string[], to: string, seq: number, kinds?: readonly string[]): Promise<void> {
@@ -235,140 +244,127 @@ async function setRemedyStatus(trx: Trx, caseId: string, from: readonly string[]
   await updateRows(trx, 'remedies', sql<boolean>`t.case_id = ${caseId} and t.status in (${sql.join(from)}) ${kindFilter}`, { status: to }, seq);
 }
 
-async function closeOpenEscalations(trx: Trx, caseId: string, outcome: string, at: Date, seq: number): Promise<void> {
-  await updateRows(trx, 'escalations', sql<boolean>`t.case_id = ${caseId} and t.status = 'open'`, { status: 'closed', outcome, closed_at: at }, seq);
-}
-
-async function transitionSideEffects(trx: Trx, c: LocalCase, action: CaseAction, reason: string | null, panelSize: 1 | 3 | undefined, f: LocalFacts, ctx: LocalMutationContext): Promise<void> {
+/** Applies side effects decided by shared/case-mutations to the local rows, in order. */
+async function applySideEffects(trx: Trx, c: LocalCase, effects: readonly CaseSideEffect[], ctx: LocalMutationContext): Promise<void> {
   const { seq, userId, now } = ctx;
-  switch (action) {
-    case 'request_approval':
-      if (f.usdTotal !== null && f.threshold !== null) {
-        await insertRow(trx, 'approvals', { id: localId(seq, 'approval'), case_id: c.id, requested_by: userId, requested_at: now, usd_total: f.usdTotal, threshold_usd: f.threshold }, c.id, seq);
-      }
-      return;
-    case 'approve':
-    case 'decline_approval':
-      await updateRows(
-        trx,
-        'approvals',
-        sql<boolean>`t.case_id = ${c.id} and t.decision is null`,
-        { decision: action === 'approve' ? 'approved' : 'declined', decided_by: userId, decided_at: now, reason },
-        seq,
-      );
-      if (action === 'approve') await setRemedyStatus(trx, c.id, ['draft', 'approved'], 'proposed', seq);
-      return;
-    case 'propose_resolution':
-      await setRemedyStatus(trx, c.id, ['draft', 'approved'], 'proposed', seq);
-      return;
-    case 'accept_resolution':
-      await setRemedyStatus(trx, c.id, ['proposed'], 'accepted', seq);
-      return;
-    case 'object':
-      await insertRow(trx, 'objections', { id: localId(seq, 'objection'), case_id: c.id, reason, recorded_by: userId, at: now }, c.id, seq);
-      await setRemedyStatus(trx, c.id, ['proposed'], 'superseded', seq);
-      return;
-    case 'escalate_mediation':
-    case 'escalate_arbitration':
-      await closeOpenEscalations(trx, c.id, action === 'escalate_arbitration' ? 'escalated_to_arbitration' : 'superseded', now, seq);
-      await insertRow(
-        trx,
-        'escalations',
-        {
-          id: localId(seq, 'escalation'),
-          case_id: c.id,
-          kind: action === 'escalate_mediation' ? 'mediation' : 'arbitration',
-          status: 'open',
-          panel_size: action === 'escalate_arbitration' ? (panelSize ?? 1) : 1,
-          reason,
-          created_by: userId,
-          created_at: now,
-        },
-        c.id,
-        seq,
-      );
-      await setRemedyStatus(trx, c.id, ['proposed'], 'superseded', seq);
-      return;
-    case 'record_settlement':
-      await closeOpenEscalations(trx, c.id, 'settled', now, seq);
-      return;
-    case 'record_impasse':
-      await closeOpenEscalations(trx, c.id, 'impasse', now, seq);
-      await insertRow(
-        trx,
-        'escalations',
-        { id: localId(seq, 'escalation'), case_id: c.id, kind: 'arbitration', status: 'open', panel_size: panelSize ?? 1, reason, created_by: userId, created_at: now },
-        c.id,
-        seq,
-      );
-      return;
-    case 'record_ruling':
-      await closeOpenEscalations(trx, c.id, 'ruled', now, seq);
-      return;
-    case 'complete_execution':
-      await setRemedyStatus(trx, c.id, ['accepted'], 'executed', seq);
-      return;
-    default:
-      return;
+  for (const effect of effects) {
+    switch (effect.type) {
+      case 'open_approval':
+        await insertRow(
+          trx,
+          'approvals',
+          { id: localId(seq, 'approval'), case_id: c.id, requested_by: userId, requested_at: now, usd_total: effect.usdTotal, threshold_usd: effect.thresholdUsd },
+          c.id,
+          seq,
+        );
+        break;
+      case 'decide_approval':
+        await updateRows(
+          trx,
+          'approvals',
+          sql<boolean>`t.case_id = ${c.id} and t.decision is null`,
+          { decision: effect.decision, decided_by: userId, decided_at: now, reason: effect.reason },
+          seq,
+        );
+        break;
+      case 'set_remedy_status':
+        await setRemedyStatus(trx, c.id, effect.from, effect.to, seq, effect.kinds);
+        break;
+      case 'record_objection':
+        await insertRow(trx, 'objections', { id: localId(seq, 'objection'), case_id: c.id, reason: effect.reason, recorded_by: userId, at: now }, c.id, seq);
+        break;
+      case 'close_open_escalations':
+        await updateRows(trx, 'escalations', sql<boolean>`t.case_id = ${c.id} and t.status = 'open'`, { status: 'closed', outcome: effect.outcome, closed_at: now }, seq);
+        break;
+      case 'open_escalation':
+        await insertRow(
+          trx,
+          'escalations',
+          { id: localId(seq, 'escalation'), case_id: c.id, kind: effect.kind, status: 'open', panel_size: effect.panelSize, reason: effect.reason, created_by: userId, created_at: now },
+          c.id,
+          seq,
+        );
+        break;
+    }
   }
 }
 
 // ---- The mutations -----------------------------------------------------------------------------
 
+/** What a mutation's preview showed: whether it applied, the status it set, the server values it waits on. */
+interface Preview {
+  shown: boolean;
+  status?: CaseState;
+  awaiting?: readonly ServerValue[];
+}
+
+const SHOWN: Preview = { shown: true };
+/** Not shown: refused here (the server will say why), or hinging on values only the server knows. */
+const notShown = (v: Exclude<Verdict<object>, { verdict: 'allowed' }>): Preview => ({ shown: false, ...(v.verdict === 'unknown' ? { awaiting: v.needs } : {}) });
+
 type Effect = (trx: Trx, args: any, ctx: LocalMutationContext) => Promise<LocalMutationEffect>;
 
 /** Case-scoped mutations: the pending step goes on the timeline whether or not the preview applies. */
-function onCase(name: MutationName, caseIdOfArgs: (trx: Trx, args: any) => Promise<string | null>, effect: (trx: Trx, c: LocalCase, args: any, ctx: LocalMutationContext) => Promise<boolean | CaseState>): Effect {
+function onCase(name: MutationName, caseIdOfArgs: (trx: Trx, args: any) => Promise<string | null>, effect: (trx: Trx, c: LocalCase, args: any, ctx: LocalMutationContext) => Promise<Preview>): Effect {
   return async (trx, args, ctx) => {
     const caseId = await caseIdOfArgs(trx, args);
     const c = caseId ? await loadCase(trx, caseId) : undefined;
     if (!c) return { caseId: null, previewed: false };
-    const outcome = await effect(trx, c, args, ctx);
-    await pendingEvent(trx, c, name, args, ctx);
-    return { caseId: c.id, previewed: outcome !== false, ...(typeof outcome === 'string' ? { status: outcome } : {}) };
+    const preview = await effect(trx, c, args, ctx);
+    const awaiting = pendingFacts(preview.awaiting ?? []);
+    await pendingEvent(trx, c, name, args, awaiting, ctx);
+    return { caseId: c.id, previewed: preview.shown, ...(preview.status ? { status: preview.status } : {}), ...(awaiting.length > 0 ? { awaiting } : {}) };
   };
 }
 
 const argCase = async (_trx: Trx, args: { caseId: string }) => args.caseId;
-const open = (c: LocalCase) => c.status !== 'archived';
+const statusOf = (c: LocalCase) => c.status as CaseState;
 
 const EFFECTS: Record<MutationName, Effect> = {
   addNote: onCase('addNote', argCase, async (trx, c, a: { id: string; body: string }, ctx) => {
-    if (!open(c)) return false;
+    const plan = planCaseWork(statusOf(c));
+    if (plan.verdict !== 'allowed') return notShown(plan);
     await insertRow(trx, 'notes', { id: a.id, case_id: c.id, author_id: ctx.userId, body: a.body, created_at: ctx.now }, c.id, ctx.seq);
-    return true;
+    return SHOWN;
   }),
 
   addConsultation: onCase('addConsultation', argCase, async (trx, c, a: { id: string; team: string; question: string }, ctx) => {
-    if (!open(c)) return false;
+    const plan = planCaseWork(statusOf(c));
+    if (plan.verdict !== 'allowed') return notShown(plan);
     await insertRow(trx, 'consultations', { id: a.id, case_id: c.id, team: a.team, question: a.question, asked_by: ctx.userId, asked_at: ctx.now }, c.id, ctx.seq);
-    return true;
+    return SHOWN;
   }),
 
   answerConsultation: onCase(
     'answerConsultation',
     async (trx, a: { consultationId: string }) =>
       (await trx.selectFrom('consultations').select('case_id').where('id', '=', a.consultationId).executeTakeFirst())?.case_id ?? null,
-    async (trx, _c, a: { consultationId: string; answer: string }, ctx) =>
-      (await updateRows(trx, 'consultations', sql<boolean>`t.id = ${a.consultationId} and t.answer is null`, { answer: a.answer, answered_by: ctx.userId, answered_at: ctx.now }, ctx.seq)) > 0,
+    async (trx, _c, a: { consultationId: string; answer: string }, ctx) => {
+      const q = await trx.selectFrom('consultations').select('answer').where('id', '=', a.consultationId).executeTakeFirstOrThrow();
+      const plan = planConsultationAnswer({ answered: q.answer !== null });
+      if (plan.verdict !== 'allowed') return notShown(plan);
+      await updateRows(trx, 'consultations', byId(a.consultationId), { answer: a.answer, answered_by: ctx.userId, answered_at: ctx.now }, ctx.seq);
+      return SHOWN;
+    },
   ),
 
   logCommunication: onCase('logCommunication', argCase, async (trx, c, a: { id: string; direction: string; channel: string; body: string }, ctx) => {
-    if (!open(c)) return false;
+    const plan = planCommunication({ status: statusOf(c), firstResponded: c.first_responded_at !== null }, a.direction);
+    if (plan.verdict !== 'allowed') return notShown(plan);
     await insertRow(trx, 'communications', { id: a.id, case_id: c.id, direction: a.direction, channel: a.channel, body: a.body, recorded_by: ctx.userId, at: ctx.now }, c.id, ctx.seq);
-    // The first word to the complainant is the first response the SLA measures.
     const clock = clockOf(c);
-    if (a.direction === 'outbound' && !c.first_responded_at && clock) {
-      await updateRows(trx, 'cases', byId(c.id), { ...clockColumns(recordFirstResponse(clock, ctx.now)), updated_at: ctx.now }, ctx.seq);
+    if (plan.clock.length > 0 && clock) {
+      await updateRows(trx, 'cases', byId(c.id), { ...clockColumns(applyClockEffects(clock, plan.clock, ctx.now)), updated_at: ctx.now }, ctx.seq);
     }
-    return true;
+    return SHOWN;
   }),
 
   setAssessment: onCase(
     'setAssessment',
     argCase,
     async (trx, c, a: { platformShare: string; userShare: string; thirdPartyShare: string; thirdPartyKind?: string; findings: string }, ctx) => {
-      if (!['investigation', 'assessment'].includes(c.status ?? '')) return false;
+      const plan = planAssessment(statusOf(c), a);
+      if (plan.verdict !== 'allowed') return notShown(plan);
       const id = localId(ctx.seq, 'assessment');
       // Replaying the same mutation leaves its own assessment current.
       await updateRows(trx, 'assessments', sql<boolean>`t.case_id = ${c.id} and t.superseded_at is null and t.id <> ${id}`, { superseded_at: ctx.now }, ctx.seq);
@@ -381,7 +377,7 @@ const EFFECTS: Record<MutationName, Effect> = {
           platform_share: a.platformShare,
           user_share: a.userShare,
           third_party_share: a.thirdPartyShare,
-          third_party_kind: new Money(a.thirdPartyShare).isZero() ? null : (a.thirdPartyKind ?? 'other'),
+          third_party_kind: plan.thirdPartyKind,
           findings: a.findings,
           author_id: ctx.userId,
           created_at: ctx.now,
@@ -389,13 +385,12 @@ const EFFECTS: Record<MutationName, Effect> = {
         c.id,
         ctx.seq,
       );
-      return true;
+      return SHOWN;
     },
   ),
 
   proposeRemedy: onCase('proposeRemedy', argCase, async (trx, c, a: { kind: string; asset?: string; amount?: string; details: string }, ctx) => {
-    if (c.status !== 'assessment') return false;
-    let usdValue: string | null = null;
+    let usdRate: Knowable<string | null> = known(null);
     if (a.asset && a.amount) {
       const rate = await trx
         .selectFrom('asset_rates')
@@ -404,10 +399,12 @@ const EFFECTS: Record<MutationName, Effect> = {
         .where('effective_at', '<=', ctx.now)
         .orderBy('effective_at', 'desc')
         .executeTakeFirst();
-      if (rate?.usd_rate) usdValue = toUsd(a.amount, rate.usd_rate);
+      // No local rate is not "no rate": the server may have one the workstation has not pulled.
+      usdRate = rate?.usd_rate ? known(rate.usd_rate) : unknown('usd_rate', { asset: a.asset });
     }
-    // A new monetary remedy after an approval needs approving again: approvals cover what was seen.
-    if (MONETARY.includes(a.kind)) await setRemedyStatus(trx, c.id, ['approved'], 'draft', ctx.seq, MONETARY);
+    const plan = planRemedy(statusOf(c), a, usdRate);
+    if (plan.verdict !== 'allowed') return notShown(plan);
+    await applySideEffects(trx, c, plan.effects, ctx);
     await insertRow(
       trx,
       'remedies',
@@ -417,7 +414,8 @@ const EFFECTS: Record<MutationName, Effect> = {
         kind: a.kind,
         asset: a.asset ?? null,
         amount: a.amount ?? null,
-        usd_value: usdValue,
+        // Left empty while unknown; the pending step says it waits on the server's rate.
+        usd_value: plan.usdValue.known ? plan.usdValue.value : null,
         details: a.details,
         status: 'draft',
         proposed_by: ctx.userId,
@@ -426,15 +424,18 @@ const EFFECTS: Record<MutationName, Effect> = {
       c.id,
       ctx.seq,
     );
-    return true;
+    return plan.usdValue.known ? SHOWN : { shown: true, awaiting: plan.usdValue.needs };
   }),
 
   withdrawRemedy: onCase(
     'withdrawRemedy',
     async (trx, a: { remedyId: string }) => (await trx.selectFrom('remedies').select('case_id').where('id', '=', a.remedyId).executeTakeFirst())?.case_id ?? null,
     async (trx, c, a: { remedyId: string }, ctx) => {
-      if (c.status !== 'assessment') return false;
-      return (await updateRows(trx, 'remedies', sql<boolean>`t.id = ${a.remedyId} and t.status in ('draft', 'approved')`, { status: 'withdrawn' }, ctx.seq)) > 0;
+      const remedy = await trx.selectFrom('remedies').select('status').where('id', '=', a.remedyId).executeTakeFirstOrThrow();
+      const plan = planRemedyWithdrawal(statusOf(c), remedy.status ?? '');
+      if (plan.verdict !== 'allowed') return notShown(plan);
+      await updateRows(trx, 'remedies', byId(a.remedyId), { status: 'withdrawn' }, ctx.seq);
+      return SHOWN;
     },
   ),
 
@@ -442,30 +443,22 @@ const EFFECTS: Record<MutationName, Effect> = {
     'transition',
     argCase,
     async (trx, c, a: { action: CaseAction; expectedStatus: CaseState; reason?: string; panelSize?: 1 | 3 }, ctx) => {
-      // The state the user saw must still hold, or the server refuses (the case moved).
-      if (c.status !== a.expectedStatus) return false;
       const role = await roleOf(trx, ctx);
-      if (!role) return false;
-      const reason = a.reason?.trim() || null;
-      const facts = await gatherFacts(trx, c, reason, ctx);
-      const decision = localDecision(c.status as CaseState, a.action, role, facts);
-      if (!decision) return false;
+      if (!role) return { shown: false };
+      const plan = planTransition(
+        { status: statusOf(c), role, facts: await gatherFacts(trx, c, ctx), rulingRecorded: a.action === 'record_ruling' ? await rulingRecorded(trx, c.id) : undefined },
+        a,
+      );
+      if (plan.verdict !== 'allowed') return notShown(plan);
 
-      const patch: Record<string, unknown> = { status: decision.next, updated_at: ctx.now };
-      let clock = clockOf(c);
-      if (clock) {
-        if (decision.pausesClock) clock = pauseClock(clock, ctx.now);
-        if (decision.resumesClock) clock = resumeClock(clock, ctx.now);
-        if (decision.firstResponse) clock = recordFirstResponse(clock, ctx.now);
-        if ((RESOLVED_STATES as readonly string[]).includes(decision.next)) clock = recordResolution(clock, ctx.now);
-        Object.assign(patch, clockColumns(clock));
-      }
-      patch.resume_status = decision.next === 'awaiting_material' || decision.next === 'awaiting_third_party' ? c.status : null;
-      if (decision.next === 'closed') patch.closed_at = ctx.now;
-      if (decision.next === 'archived') patch.archived_at = ctx.now;
-      await transitionSideEffects(trx, c, a.action, reason, a.panelSize, facts, ctx);
+      const patch: Record<string, unknown> = { status: plan.next, updated_at: ctx.now, resume_status: plan.resumeStatus };
+      const clock = clockOf(c);
+      if (clock) Object.assign(patch, clockColumns(applyClockEffects(clock, plan.clock, ctx.now)));
+      if (plan.closes) patch.closed_at = ctx.now;
+      if (plan.archives) patch.archived_at = ctx.now;
+      await applySideEffects(trx, c, plan.effects, ctx);
       await updateRows(trx, 'cases', byId(c.id), patch, ctx.seq);
-      return decision.next;
+      return { shown: true, status: plan.next };
     },
   ),
 
@@ -473,38 +466,40 @@ const EFFECTS: Record<MutationName, Effect> = {
     'classify',
     argCase,
     async (trx, c, a: { category: string; subcategory: string; tier: Tier; priority: Priority; urgent?: boolean }, ctx) => {
-      if (!['received', 'initial_review', 'investigation', 'awaiting_material'].includes(c.status ?? '')) return false;
+      const plan = planClassification(statusOf(c), a, await localSlaPolicies(trx));
+      if (plan.verdict !== 'allowed') return notShown(plan);
       const patch: Record<string, unknown> = { category: a.category, subcategory: a.subcategory, tier: a.tier, priority: a.priority, updated_at: ctx.now };
       if (a.urgent !== undefined) patch.urgent = a.urgent;
       const clock = clockOf(c);
       if (clock) {
-        const next = reprioritize(clock, policyFor(await localSlaPolicies(trx), a.tier, a.priority));
+        const next = applyClockEffects(clock, plan.clock, ctx.now);
         patch.first_response_due_at = next.firstResponseDueAt;
         patch.resolution_due_at = next.resolutionDueAt;
       }
       await updateRows(trx, 'cases', byId(c.id), patch, ctx.seq);
-      return true;
+      return SHOWN;
     },
   ),
 
   recordSatisfaction: onCase('recordSatisfaction', argCase, async (trx, c, a: { score: number; comment?: string }, ctx) => {
-    if (!['follow_up', 'closed'].includes(c.status ?? '')) return false;
+    const plan = planSatisfaction(statusOf(c));
+    if (plan.verdict !== 'allowed') return notShown(plan);
     await updateRows(trx, 'cases', byId(c.id), { satisfaction_score: a.score, satisfaction_comment: a.comment ?? null, updated_at: ctx.now }, ctx.seq);
-    return true;
+    return SHOWN;
   }),
 
   updateCaseFields: onCase('updateCaseFields', argCase, async (trx, c, a: { fields: { handler_summary?: string; next_action?: string; urgent?: boolean } }, ctx) => {
-    const patch: Record<string, unknown> = { updated_at: ctx.now };
-    for (const field of ['handler_summary', 'next_action', 'urgent'] as const) {
-      if (a.fields[field] !== undefined) patch[field] = a.fields[field];
+    const plan = planCaseFieldEdits({ ...c, status: statusOf(c) }, a.fields);
+    if (plan.verdict !== 'allowed') return notShown(plan);
+    if (plan.changes.length > 0) {
+      await updateRows(trx, 'cases', byId(c.id), { ...Object.fromEntries(plan.changes.map((ch) => [ch.field, ch.to])), updated_at: ctx.now }, ctx.seq);
     }
-    await updateRows(trx, 'cases', byId(c.id), patch, ctx.seq);
-    return true;
+    return SHOWN;
   }),
 
   // A dossier exported offline changes nothing the workstation shows but its 'not yet synced' step:
   // the custody entries are the server's to write, and come back with the next pull.
-  recordDossierExport: onCase('recordDossierExport', argCase, async () => true),
+  recordDossierExport: onCase('recordDossierExport', argCase, async () => SHOWN),
 };
 
 function inTransaction<T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T> {
@@ -541,6 +536,24 @@ export async function enqueueLocalMutation(
       .execute();
     return applyLocalMutation(trx, entry.name, entry.args, { ...ctx, seq: entry.seq, now });
   });
+}
+
+/**
+ * What the previews of a case's unsynced mutations wait on from the server, per mutation: what a
+ * UI shows as "pending: depends on …" for the case, and for each row whose `pending_seq` is `seq`.
+ */
+export async function awaitedServerFacts(db: Db, caseId: string): Promise<{ seq: number; name: MutationName; awaiting: PendingFact[] }[]> {
+  const steps = await db
+    .selectFrom('case_events')
+    .select('payload')
+    .where('case_id', '=', caseId)
+    .where('type', '=', LOCAL_PENDING_EVENT)
+    .where(sql<boolean>`jsonb_typeof(payload->'awaiting') = 'array'`)
+    .execute();
+  return steps
+    .map((s) => s.payload as { seq: number; name: MutationName; awaiting: PendingFact[] })
+    .map(({ seq, name, awaiting }) => ({ seq, name, awaiting }))
+    .sort((x, y) => x.seq - y.seq);
 }
 
 /** Undoes every optimistic effect: rows created locally go, rows changed locally get the server's version back. */

@@ -1,8 +1,10 @@
 // Administration: users and roles, teams and membership, intake keys. Every write is audited in its
 // transaction; nothing secret (password hashes, TOTP secrets, key hashes) is ever returned.
 import type { SessionUser } from '../auth/auth.service';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { DB } from '../db/database';
+import { isUniqueViolation } from '../db/pg-errors';
+import { transact } from '../db/transaction';
 import type { ServiceContext, UserActor } from '../context';
 import { audit } from '../audit/audit.service';
 import { hashPassword } from '../auth/password';
@@ -14,24 +16,27 @@ import {
   addMemberships,
   emailTaken,
   existingTeamIds,
-  findIntakeKeyById,
-  findIntakeKeyByPrefix,
   findPublicUserById,
   findTeam,
-  insertIntakeKey,
   insertTeam,
   insertUser,
-  listIntakeKeys as listIntakeKeyRows,
   listTeams as listTeamRows,
   listUsers as listUserRows,
   membershipCount,
   replaceTeamMembers,
-  revokeIntakeKey as revokeIntakeKeyRow,
   setUserDisabled,
   setUserRole as setUserRoleRow,
   teamNameTaken,
   usersByIds,
 } from './users.repository';
+import {
+  findIntakeKeyById,
+  findIntakeKeyByPrefix,
+  hashIntakeKey,
+  insertIntakeKey,
+  listIntakeKeys as listIntakeKeyRows,
+  revokeIntakeKey as revokeIntakeKeyRow,
+} from '../intake/intake-keys.repository';
 
 type AdminContext = ServiceContext & { actor: UserActor };
 
@@ -114,7 +119,6 @@ function intakeKeyView(row: {
 }
 
 const isExternal = (role: string) => (EXTERNAL_ROLES as readonly string[]).includes(role);
-const isUniqueViolation = (error: unknown) => typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 
 async function loadUserView(db: DB, userId: string): Promise<UserView> {
   const row = await findPublicUserById(db, userId);
@@ -145,7 +149,7 @@ export async function createUser(db: DB, ctx: AdminContext, input: CreateUserInp
   if (teamIds.length > 0 && isExternal(input.role)) throw badInput('admin.external_user_in_team', 'teamIds');
   const passwordHash = await hashPassword(input.password);
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await transact(db, async (trx) => {
       if (await emailTaken(trx, email)) throw conflict('admin.email_taken', 'email');
       const found = await existingTeamIds(trx, teamIds);
       if (found.length !== teamIds.length) throw notFound('error.team_not_found', 'teamIds');
@@ -174,7 +178,7 @@ export async function createUser(db: DB, ctx: AdminContext, input: CreateUserInp
 
 export async function setUserRole(db: DB, ctx: AdminContext, input: { userId: string; role: Role }): Promise<UserView> {
   if (input.userId === ctx.actor.userId) throw new AppError('forbidden', 'admin.cannot_change_own_role', { field: 'userId' });
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const user = await findPublicUserById(trx, input.userId);
     if (!user) throw notFound('error.user_not_found', 'userId');
     if (user.role === input.role) return userView(user);
@@ -189,7 +193,7 @@ export async function setUserRole(db: DB, ctx: AdminContext, input: { userId: st
 /** Disables the account and signs it out everywhere; the user can no longer sign in. */
 export async function disableUser(db: DB, ctx: AdminContext, input: { userId: string }, now = new Date()): Promise<UserView> {
   if (input.userId === ctx.actor.userId) throw new AppError('forbidden', 'admin.cannot_disable_self', { field: 'userId' });
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const user = await findPublicUserById(trx, input.userId);
     if (!user) throw notFound('error.user_not_found', 'userId');
     if (user.disabled_at !== null) return userView(user);
@@ -215,7 +219,7 @@ export async function listTeams(db: DB): Promise<TeamView[]> {
 
 export async function createTeam(db: DB, ctx: AdminContext, input: { name: string }): Promise<TeamView> {
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await transact(db, async (trx) => {
       if (await teamNameTaken(trx, input.name)) throw conflict('admin.team_name_taken', 'name');
       const teamId = await insertTeam(trx, input.name);
       await audit(trx, ctx, { action: 'team.created', entity: 'team', entityId: teamId, details: { name: input.name } });
@@ -231,7 +235,7 @@ export async function createTeam(db: DB, ctx: AdminContext, input: { name: strin
 /** Makes exactly `userIds` the team's members. */
 export async function setTeamMembers(db: DB, ctx: AdminContext, input: { teamId: string; userIds: string[] }): Promise<TeamView> {
   const userIds = [...new Set(input.userIds)];
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const team = await findTeam(trx, input.teamId);
     if (!team) throw notFound('error.team_not_found', 'teamId');
     const users = await usersByIds(trx, userIds);
@@ -250,7 +254,6 @@ export async function setTeamMembers(db: DB, ctx: AdminContext, input: { teamId:
 
 /** `arb_<prefix>_<secret>`: the prefix finds the row, the SHA-256 of the whole key proves it. */
 const INTAKE_KEY_PATTERN = /^arb_([0-9a-f]{12})_([0-9a-f]{64})$/;
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 export async function listIntakeKeys(db: DB): Promise<IntakeKeyView[]> {
   return (await listIntakeKeyRows(db)).map(intakeKeyView);
@@ -264,17 +267,17 @@ export async function createIntakeKey(
 ): Promise<{ key: string; intakeKey: IntakeKeyView }> {
   const prefix = randomBytes(6).toString('hex');
   const key = `arb_${prefix}_${randomBytes(32).toString('hex')}`;
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const defaultTeamId = input.defaultTeamId ?? null;
     if (defaultTeamId !== null && !(await findTeam(trx, defaultTeamId))) throw notFound('error.team_not_found', 'defaultTeamId');
-    const row = await insertIntakeKey(trx, { name: input.name, prefix, key_hash: sha256(key), default_team_id: defaultTeamId, created_by: ctx.actor.userId });
+    const row = await insertIntakeKey(trx, { name: input.name, prefix, key_hash: hashIntakeKey(key), default_team_id: defaultTeamId, created_by: ctx.actor.userId });
     await audit(trx, ctx, { action: 'intake_key.created', entity: 'intake_key', entityId: row.id, details: { name: input.name, prefix, defaultTeamId } });
     return { key, intakeKey: intakeKeyView(row) };
   });
 }
 
 export async function revokeIntakeKey(db: DB, ctx: AdminContext, input: { id: string }, now = new Date()): Promise<IntakeKeyView> {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const row = await findIntakeKeyById(trx, input.id);
     if (!row) throw notFound('admin.intake_key_not_found', 'id');
     if (row.revoked_at !== null) return intakeKeyView(row);
@@ -301,7 +304,7 @@ export async function findIntakeKey(db: DB, bearer: string | null | undefined): 
   if (!match) return null;
   const row = await findIntakeKeyByPrefix(db, match[1]!);
   if (!row || row.revoked_at !== null) return null;
-  const presented = Buffer.from(sha256(bearer), 'hex');
+  const presented = Buffer.from(hashIntakeKey(bearer), 'hex');
   const stored = Buffer.from(row.key_hash, 'hex');
   if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) return null;
   const { key_hash: _hash, ...rest } = row;

@@ -1,6 +1,6 @@
-// SQL of the people and credentials an admin manages: users, their sessions as a whole, teams and
-// team membership, intake keys. Functions that return rows to be shown select only columns that may
-// leave the server: never password_hash, totp_secret or key_hash.
+// SQL of the people an admin manages: users and their credentials, their sessions as a whole, teams
+// and team membership (intake keys: intake/intake-keys.repository.ts). Functions that return rows to
+// be shown select only columns that may leave the server: never password_hash or totp_secret.
 import { sql } from 'kysely';
 import type { DB } from '../db/database';
 
@@ -86,6 +86,11 @@ export function setTotpLastStep(db: DB, userId: string, step: number) {
   return db.updateTable('users').set({ totp_last_step: step }).where('id', '=', userId).execute();
 }
 
+/** A user's role and whether they are disabled (deleted ones too), to check whom a case, a seat or a relation concerns. */
+export function findUserRole(db: DB, id: string) {
+  return db.selectFrom('users').select(['id', 'role', 'disabled_at']).where('id', '=', id).executeTakeFirst();
+}
+
 export async function usersByIds(db: DB, ids: readonly string[]): Promise<{ id: string; role: string }[]> {
   if (ids.length === 0) return [];
   return db.selectFrom('users').select(['id', 'role']).where('id', 'in', [...ids]).where('deleted_at', 'is', null).execute();
@@ -136,6 +141,12 @@ export function findTeam(db: DB, id: string) {
     .executeTakeFirst();
 }
 
+/** Whether the team was ever made (a deleted one too). */
+export async function teamExists(db: DB, id: string): Promise<boolean> {
+  const row = await db.selectFrom('teams').select('id').where('id', '=', id).executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function teamNameTaken(db: DB, name: string): Promise<boolean> {
   const row = await db.selectFrom('teams').select('id').where(sql<string>`lower(name)`, '=', name.toLowerCase()).executeTakeFirst();
   return row !== undefined;
@@ -170,34 +181,4 @@ export async function replaceTeamMembers(db: DB, teamId: string, userIds: readon
   if (removed.length > 0) await db.deleteFrom('team_members').where('team_id', '=', teamId).where('user_id', 'in', removed).execute();
   if (added.length > 0) await db.insertInto('team_members').values(added.map((user_id) => ({ team_id: teamId, user_id }))).execute();
   return { added, removed };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Intake keys
-// ---------------------------------------------------------------------------------------------
-
-const PUBLIC_INTAKE_KEY_COLUMNS = ['id', 'name', 'prefix', 'default_team_id', 'created_by', 'created_at', 'revoked_at'] as const;
-
-export async function insertIntakeKey(
-  db: DB,
-  values: { name: string; prefix: string; key_hash: string; default_team_id: string | null; created_by: string | null },
-) {
-  return db.insertInto('intake_keys').values(values).returning(PUBLIC_INTAKE_KEY_COLUMNS).executeTakeFirstOrThrow();
-}
-
-export function listIntakeKeys(db: DB) {
-  return db.selectFrom('intake_keys').select(PUBLIC_INTAKE_KEY_COLUMNS).orderBy('created_at', 'desc').orderBy('id').execute();
-}
-
-export function findIntakeKeyById(db: DB, id: string) {
-  return db.selectFrom('intake_keys').select(PUBLIC_INTAKE_KEY_COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
-}
-
-/** The key's row with its hash, for checking a presented key; stays inside the server. */
-export function findIntakeKeyByPrefix(db: DB, prefix: string) {
-  return db.selectFrom('intake_keys').select([...PUBLIC_INTAKE_KEY_COLUMNS, 'key_hash']).where('prefix', '=', prefix).executeTakeFirst();
-}
-
-export function revokeIntakeKey(db: DB, id: string, at: Date) {
-  return db.updateTable('intake_keys').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
 }

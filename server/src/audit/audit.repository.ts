@@ -70,6 +70,17 @@ export async function* auditEntriesInOrder(db: DB, batchSize = 2000) {
   }
 }
 
+/** The latest entry `action` whose details record this SHA-256 (of `entityId`, where given). */
+export function latestAuditEntryRecording(db: DB, action: string, sha256: string, entityId?: string) {
+  let q = db
+    .selectFrom('audit_log')
+    .select(['seq', 'at', 'case_id', 'details'])
+    .where('action', '=', action)
+    .where(sql<string>`details->>'sha256'`, '=', sha256);
+  if (entityId) q = q.where('entity_id', '=', entityId);
+  return q.orderBy('seq', 'desc').executeTakeFirst();
+}
+
 export async function auditEntriesForCase(db: DB, caseId: string, limit = 500) {
   return db.selectFrom('audit_log').selectAll().where('case_id', '=', caseId).orderBy('seq').limit(limit).execute();
 }

@@ -1,6 +1,7 @@
 // Signing in and out, TOTP enrolment and password changes. Every sign-in attempt is recorded, and
 // failed ones are throttled per account and per address; every write is audited in its transaction.
 import type { DB } from '../db/database';
+import { transact, transactIndependently } from '../db/transaction';
 import type { RequestMeta, ServiceContext, UserActor } from '../context';
 import { audit } from '../audit/audit.service';
 import { AppError, badInput, conflict } from '../../../shared/errors';
@@ -122,9 +123,9 @@ export function sessionUser(actor: UserActor): SessionUser {
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: AppError };
 
-/** Runs `work` in a transaction that commits even when the outcome is a refusal, then throws it. */
+/** Runs `work` in a transaction of its own that commits even when the outcome is a refusal (the attempt stays recorded), then throws it. */
 async function commitThenThrow<T>(db: DB, work: (trx: DB) => Promise<Outcome<T>>): Promise<T> {
-  const outcome = await db.transaction().execute(work);
+  const outcome = await transactIndependently(db, work);
   if (!outcome.ok) throw outcome.error;
   return outcome.value;
 }
@@ -207,7 +208,7 @@ export function me(ctx: ServiceContext & { actor: UserActor }): { user: SessionU
 }
 
 export async function logout(db: DB, ctx: ServiceContext & { actor: UserActor }, now = new Date()): Promise<{ ok: true }> {
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     await revokeSession(trx, ctx.actor.sessionId, now);
     await audit(trx, ctx, { action: 'session.logout', entity: 'session', entityId: ctx.actor.sessionId });
   });
@@ -215,7 +216,7 @@ export async function logout(db: DB, ctx: ServiceContext & { actor: UserActor },
 }
 
 export async function logoutEverywhere(db: DB, ctx: ServiceContext & { actor: UserActor }, now = new Date()): Promise<{ ok: true; revokedSessions: number }> {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const result = await revokeAllSessionsOfUser(trx, ctx.actor.userId, now);
     const revokedSessions = Number(result.numUpdatedRows);
     await audit(trx, ctx, { action: 'session.logout_everywhere', entity: 'user', entityId: ctx.actor.userId, details: { revokedSessions } });
@@ -229,7 +230,7 @@ export async function logoutEverywhere(db: DB, ctx: ServiceContext & { actor: Us
 
 /** Starts enrolment: a new secret, shown this once to put into an authenticator app. */
 export async function totpEnroll(db: DB, ctx: ServiceContext & { actor: UserActor }): Promise<{ secret: string; uri: string }> {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const user = await findUserCredentialsById(trx, ctx.actor.userId);
     if (!user) throw new AppError('unauthenticated', 'auth.login_required');
     if (user.totp_enabled_at !== null) throw conflict('auth.totp_already_enabled');
@@ -245,7 +246,7 @@ export async function totpEnroll(db: DB, ctx: ServiceContext & { actor: UserActo
  * sessions (which never did) are signed out.
  */
 export async function totpConfirm(db: DB, ctx: ServiceContext & { actor: UserActor }, input: { code: string }, now = new Date()): Promise<{ totp: 'ok' }> {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const user = await findUserCredentialsById(trx, ctx.actor.userId);
     if (!user) throw new AppError('unauthenticated', 'auth.login_required');
     if (user.totp_enabled_at !== null) throw conflict('auth.totp_already_enabled');

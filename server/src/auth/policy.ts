@@ -1,6 +1,8 @@
-// Authorization in one place: which roles may call which procedure, and which cases an actor may see.
-// A procedure missing from PROCEDURE_ACCESS is refused to everyone (deny by default).
+// Authorization in one place: which roles may call which procedure or make which sync mutation, and
+// which cases an actor may see. A procedure missing from PROCEDURE_ACCESS is refused to everyone
+// (deny by default).
 import type { Role } from '../../../shared/domain';
+import type { MutationName } from '../../../shared/sync/protocol';
 import type { Actor, UserActor } from '../context';
 import { forbidden } from '../../../shared/errors';
 
@@ -8,6 +10,27 @@ export type Access = 'public' | 'authenticated' | readonly Role[];
 
 const INTERNAL = ['specialist', 'legal', 'supervisor', 'admin'] as const;
 const HANDLERS = ['specialist', 'legal', 'supervisor'] as const;
+
+/**
+ * Who may make each sync mutation (shared/sync/protocol.ts MUTATIONS) a workstation pushes. Each
+ * stands for a procedure whose PROCEDURE_ACCESS entry is read from here, so the same roles apply
+ * offline and online.
+ */
+export const MUTATION_ACCESS = {
+  addNote: HANDLERS,
+  addConsultation: HANDLERS,
+  answerConsultation: HANDLERS,
+  logCommunication: HANDLERS,
+  setAssessment: HANDLERS,
+  proposeRemedy: HANDLERS,
+  withdrawRemedy: HANDLERS,
+  transition: [...HANDLERS, 'arbitrator', 'mediator'],
+  classify: ['specialist', 'supervisor'],
+  recordSatisfaction: ['specialist', 'supervisor'],
+  updateCaseFields: HANDLERS,
+  // A dossier exported offline: whoever may request one (dossiers.request) may record theirs.
+  recordDossierExport: HANDLERS,
+} as const satisfies Record<MutationName, readonly Role[]>;
 
 export const PROCEDURE_ACCESS = {
   // Authentication: anybody may try to log in; the rest needs a session.
@@ -44,20 +67,20 @@ export const PROCEDURE_ACCESS = {
   'cases.timeline': [...HANDLERS, 'admin'],
   'cases.complainantPii': HANDLERS,
   'cases.create': HANDLERS,
-  'cases.classify': ['specialist', 'supervisor'],
+  'cases.classify': MUTATION_ACCESS.classify,
   'cases.assign': ['supervisor'],
-  'cases.transition': [...HANDLERS, 'arbitrator', 'mediator'],
-  'cases.addNote': HANDLERS,
-  'cases.addConsultation': HANDLERS,
-  'cases.answerConsultation': HANDLERS,
-  'cases.logCommunication': HANDLERS,
-  'cases.setAssessment': HANDLERS,
-  'cases.proposeRemedy': HANDLERS,
-  'cases.withdrawRemedy': HANDLERS,
-  'cases.recordSatisfaction': ['specialist', 'supervisor'],
+  'cases.transition': MUTATION_ACCESS.transition,
+  'cases.addNote': MUTATION_ACCESS.addNote,
+  'cases.addConsultation': MUTATION_ACCESS.addConsultation,
+  'cases.answerConsultation': MUTATION_ACCESS.answerConsultation,
+  'cases.logCommunication': MUTATION_ACCESS.logCommunication,
+  'cases.setAssessment': MUTATION_ACCESS.setAssessment,
+  'cases.proposeRemedy': MUTATION_ACCESS.proposeRemedy,
+  'cases.withdrawRemedy': MUTATION_ACCESS.withdrawRemedy,
+  'cases.recordSatisfaction': MUTATION_ACCESS.recordSatisfaction,
   'cases.recordRelation': ['supervisor', 'admin'],
   'cases.slaDueSoon': [...HANDLERS, 'admin'],
-  'cases.updateFields': HANDLERS,
+  'cases.updateFields': MUTATION_ACCESS.updateCaseFields,
 
   // Evidence. Reading an exhibit is a custody event; sharing outside is legal's and supervisors' call.
   'evidence.list': HANDLERS,
@@ -97,7 +120,7 @@ export const PROCEDURE_ACCESS = {
   // PDF dossiers: handlers who see the case request them; a requester (or legal, a supervisor)
   // follows and downloads one; an arbitrator or mediator with an accepted seat requests and reads
   // their own redacted copy (the service checks the case and the dossier).
-  'dossiers.request': HANDLERS,
+  'dossiers.request': MUTATION_ACCESS.recordDossierExport, // and so may record one exported offline
   'dossiers.requestExternal': ['arbitrator', 'mediator'],
   'dossiers.status': [...HANDLERS, 'arbitrator', 'mediator'],
   'dossiers.list': HANDLERS,
@@ -123,13 +146,10 @@ export function accessFor(path: string): Access | undefined {
   return (PROCEDURE_ACCESS as Record<string, Access>)[path];
 }
 
-export function roleMayCall(path: string, role: Role | null): boolean {
-  const access = accessFor(path);
-  if (access === undefined) return false;
-  if (access === 'public') return true;
-  if (role === null) return false;
-  if (access === 'authenticated') return true;
-  return access.includes(role);
+/** Whether a pushed mutation may be applied for a user of this role; a name not listed, never. */
+export function roleMayMutate(name: MutationName, role: Role): boolean {
+  const roles: readonly Role[] | undefined = MUTATION_ACCESS[name];
+  return roles?.includes(role) === true;
 }
 
 export interface CaseScope {

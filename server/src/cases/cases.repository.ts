@@ -136,6 +136,10 @@ export function complainantOf(db: DB, complainantId: string) {
   return db.selectFrom('complainants').select(['id', 'exchange_uid', 'vip_level', 'region', 'language']).where('id', '=', complainantId).executeTakeFirstOrThrow();
 }
 
+export function findComplainantByExchangeUid(db: DB, exchangeUid: string) {
+  return db.selectFrom('complainants').select('id').where('exchange_uid', '=', exchangeUid).executeTakeFirst();
+}
+
 export function complainantPii(db: DB, complainantId: string) {
   return db.selectFrom('complainant_pii').select(['name', 'email', 'phone', 'id_document_number']).where('complainant_id', '=', complainantId).executeTakeFirst();
 }
@@ -248,6 +252,18 @@ export async function slaDueCases(db: DB, visibility: CaseVisibility, horizon: D
     );
   if (!visibility.all) q = q.where((eb) => visibleTo(eb, visibility));
   return q.orderBy('resolution_due_at').limit(500).execute();
+}
+
+/** The complainant's open cases assigned to this handler, locked: the ones a relation recorded between them takes the handler off. */
+export function lockOpenCasesOfHandler(trx: DB, complainantId: string, userId: string) {
+  return trx
+    .selectFrom('cases')
+    .select(['id'])
+    .where('complainant_id', '=', complainantId)
+    .where('assignee_id', '=', userId)
+    .where('status', 'not in', ['closed', 'archived', 'rejected'])
+    .forUpdate()
+    .execute();
 }
 
 export function hasRelation(db: DB, userId: string, complainantId: string) {

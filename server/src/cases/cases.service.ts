@@ -6,11 +6,30 @@ import type { CaseRow } from '../db/schema';
 import type { ServiceContext, UserActor } from '../context';
 import { audit, auditRead } from '../audit/audit.service';
 import { AppError, badInput, conflict, forbidden } from '../../../shared/errors';
-import { decide, availableActions, refusalMessageKey, type CaseFacts, type RefusalReason } from '../../../shared/lifecycle';
+import {
+  allowedActions,
+  allowedOrThrow,
+  applyClockEffects,
+  known,
+  knownValue,
+  lifecycleFacts,
+  planAssessment,
+  planCaseFieldEdits,
+  planCaseWork,
+  planClassification,
+  planCommunication,
+  planConsultationAnswer,
+  planRemedy,
+  planRemedyWithdrawal,
+  planSatisfaction,
+  planTransition,
+  type CaseFieldEdits,
+  type CaseSideEffect,
+  type LifecycleFacts,
+  type TransitionPlan,
+} from '../../../shared/case-mutations';
 import {
   EXTERNAL_ROLES,
-  MONETARY_REMEDY_KINDS,
-  RESOLVED_STATES,
   type CaseAction,
   type CaseState,
   type Category,
@@ -18,13 +37,12 @@ import {
   type Subcategory,
   type Tier,
 } from '../../../shared/domain';
-import { pauseClock, policyFor, recordFirstResponse, recordResolution, reprioritize, resumeClock, slaStatus } from '../../../shared/sla';
-import { Money, sumAmounts, toUsd } from '../../../shared/money';
+import { slaStatus } from '../../../shared/sla';
+import { Money } from '../../../shared/money';
 import { canSeeCase, caseVisibility, type CaseScope } from '../auth/policy';
 import { ESCALATION_KIND_OF, isMemberRole } from '../../../shared/rulings';
 import { clockColumns, clockOf } from './case-clock';
 import { approvalThresholdUsd } from '../rules/rules.service';
-import { USD_VALUE_LIMIT } from '../intake/intake.service';
 import { loadSlaPolicies, usdRateAt, getSetting, SETTINGS } from '../rules/rules.repository';
 import {
   caseAmounts,
@@ -33,30 +51,20 @@ import {
   complainantPii,
   findCase,
   findCaseForUpdate,
+  findComplainantByExchangeUid,
   hasRelation,
   insertEvent,
   listCases,
+  lockOpenCasesOfHandler,
   slaDueCases,
   updateCase,
 } from './cases.repository';
+import { findUserRole, teamExists } from '../admin/users.repository';
+import { teamIdsOf } from '../auth/session.repository';
 import * as work from './case-work.repository';
 import { acceptedMemberIds, hasAcceptedSeatOnOpen, openEscalationHasRuling } from '../escalations/escalations.repository';
 
 type Ctx = ServiceContext & { actor: UserActor };
-
-const REFUSAL_KIND: Record<RefusalReason, AppError['kind']> = {
-  not_allowed_in_state: 'conflict',
-  role_not_permitted: 'forbidden',
-  not_assigned: 'forbidden',
-  reason_required: 'bad_input',
-  classification_required: 'conflict',
-  assessment_required: 'conflict',
-  remedy_required: 'conflict',
-  approval_required: 'conflict',
-  approval_not_needed: 'conflict',
-  four_eyes: 'forbidden',
-  resume_state_missing: 'conflict',
-};
 
 /** What decides who sees the case; for an arbitrator or mediator, the accepted seats on its escalations. */
 async function scopeOf(db: DB, ctx: Ctx, c: CaseRow): Promise<CaseScope> {
@@ -80,7 +88,7 @@ export async function lockedVisibleCase(trx: DB, ctx: Ctx, caseId: string): Prom
 }
 
 function assertOpen(c: CaseRow) {
-  if (c.status === 'archived') throw conflict('case.archived', 'caseId');
+  allowedOrThrow(planCaseWork(c.status as CaseState));
 }
 
 async function event(trx: DB, ctx: Ctx, c: { id: string }, type: string, payload: Record<string, unknown> = {}) {
@@ -145,7 +153,7 @@ export async function getCaseDetail(db: DB, ctx: Ctx, caseId: string) {
     work.communicationsOf(db, c.id),
     getSetting(db, SETTINGS.atRiskMinutes, 60),
   ]);
-  const facts = await gatherFacts(db, ctx, c, null);
+  const facts = await gatherFacts(db, ctx, c);
   const dec = (v: string | null) => (v === null ? null : new Money(v).toFixed());
   return {
     id: c.id,
@@ -189,7 +197,7 @@ export async function getCaseDetail(db: DB, ctx: Ctx, caseId: string) {
     notes: notes.map((n) => ({ id: n.id, body: n.body, authorId: n.author_id, authorName: n.author_name, createdAt: n.created_at })),
     consultations: consultations.map((q) => ({ id: q.id, team: q.team, question: q.question, askedBy: q.asked_by, askedAt: q.asked_at, answer: q.answer, answeredBy: q.answered_by, answeredAt: q.answered_at })),
     communications: communications.map((m) => ({ id: m.id, direction: m.direction, channel: m.channel, body: m.body, recordedBy: m.recorded_by, at: m.at })),
-    availableActions: availableActions(c.status as CaseState, ctx.actor.role, facts),
+    availableActions: allowedActions(c.status as CaseState, ctx.actor.role, facts),
   };
 }
 
@@ -217,9 +225,8 @@ export async function classifyCase(
 ) {
   return transact(db, async (trx) => {
     const c = await lockedVisibleCase(trx, ctx, input.caseId);
-    if (!['received', 'initial_review', 'investigation', 'awaiting_material'].includes(c.status)) throw conflict('case.classification_closed', 'caseId', { status: c.status });
-    const policy = policyFor(await loadSlaPolicies(trx), input.tier, input.priority);
-    const clock = reprioritize(clockOf(c), policy);
+    const plan = allowedOrThrow(planClassification(c.status as CaseState, input, await loadSlaPolicies(trx)));
+    const clock = applyClockEffects(clockOf(c), plan.clock, new Date());
     const before = { category: c.category, subcategory: c.subcategory, tier: c.tier, priority: c.priority, urgent: c.urgent };
     const after = { category: input.category, subcategory: input.subcategory, tier: input.tier, priority: input.priority, urgent: input.urgent ?? c.urgent };
     await updateCase(trx, c.id, { ...after, first_response_due_at: clock.firstResponseDueAt, resolution_due_at: clock.resolutionDueAt });
@@ -232,14 +239,14 @@ export async function assignCase(db: DB, ctx: Ctx, input: { caseId: string; assi
   return transact(db, async (trx) => {
     const c = await lockedVisibleCase(trx, ctx, input.caseId);
     assertOpen(c);
-    const assignee = await trx.selectFrom('users').select(['id', 'role', 'disabled_at']).where('id', '=', input.assigneeId).executeTakeFirst();
+    const assignee = await findUserRole(trx, input.assigneeId);
     if (!assignee || assignee.disabled_at) throw badInput('error.user_not_found', 'assigneeId');
     if (!['specialist', 'legal', 'supervisor'].includes(assignee.role)) throw badInput('case.assignee_not_handler', 'assigneeId');
     // 回避制度: a handler related to the complainant is recused.
     if (await hasRelation(trx, assignee.id, c.complainant_id)) throw conflict('case.recusal_conflict', 'assigneeId');
-    const memberOf = (await trx.selectFrom('team_members').select('team_id').where('user_id', '=', assignee.id).execute()).map((r) => r.team_id);
+    const memberOf = await teamIdsOf(trx, assignee.id);
     const teamId = input.teamId ?? c.team_id ?? memberOf[0] ?? null;
-    if (input.teamId && !(await trx.selectFrom('teams').select('id').where('id', '=', input.teamId).executeTakeFirst())) throw badInput('error.team_not_found', 'teamId');
+    if (input.teamId && !(await teamExists(trx, input.teamId))) throw badInput('error.team_not_found', 'teamId');
     if (teamId && assignee.role !== 'legal' && !memberOf.includes(teamId)) throw badInput('case.assignee_not_in_team', 'assigneeId');
     // A supervisor assigns within their own teams (or from the unassigned queue into one of them).
     if (teamId && !ctx.actor.teamIds.includes(teamId)) throw forbidden('case.assign_outside_team');
@@ -252,20 +259,13 @@ export async function assignCase(db: DB, ctx: Ctx, input: { caseId: string; assi
 /** Records a relation between a handler and a complainant; open cases it touches lose that handler. */
 export async function recordRelation(db: DB, ctx: Ctx, input: { userId: string; exchangeUid: string; relation: string }) {
   return transact(db, async (trx) => {
-    const user = await trx.selectFrom('users').select('id').where('id', '=', input.userId).executeTakeFirst();
+    const user = await findUserRole(trx, input.userId);
     if (!user) throw badInput('error.user_not_found', 'userId');
-    const complainant = await trx.selectFrom('complainants').select('id').where('exchange_uid', '=', input.exchangeUid).executeTakeFirst();
+    const complainant = await findComplainantByExchangeUid(trx, input.exchangeUid);
     if (!complainant) throw badInput('case.complainant_not_found', 'exchangeUid');
     const rel = await work.insertRelation(trx, { user_id: user.id, complainant_id: complainant.id, relation: input.relation, recorded_by: ctx.actor.userId });
     await audit(trx, ctx, { action: 'recusal.recorded', entity: 'handler_relations', entityId: rel.id, details: { userId: user.id, complainantId: complainant.id } });
-    const affected = await trx
-      .selectFrom('cases')
-      .select(['id'])
-      .where('complainant_id', '=', complainant.id)
-      .where('assignee_id', '=', user.id)
-      .where('status', 'not in', ['closed', 'archived', 'rejected'])
-      .forUpdate()
-      .execute();
+    const affected = await lockOpenCasesOfHandler(trx, complainant.id, user.id);
     for (const a of affected) {
       await updateCase(trx, a.id, { assignee_id: null });
       await event(trx, ctx, a, 'case.recused', { userId: user.id });
@@ -277,7 +277,7 @@ export async function recordRelation(db: DB, ctx: Ctx, input: { userId: string; 
 // ---------------------------------------------------------------------------------------------
 // The lifecycle
 
-async function gatherFacts(db: DB, ctx: Ctx, c: CaseRow, reason: string | null): Promise<CaseFacts> {
+async function gatherFacts(db: DB, ctx: Ctx, c: CaseRow): Promise<LifecycleFacts> {
   const role = ctx.actor.role;
   const [assessment, remedies, classified, pending, threshold, externalAssigned] = await Promise.all([
     work.currentAssessment(db, c.id),
@@ -288,24 +288,19 @@ async function gatherFacts(db: DB, ctx: Ctx, c: CaseRow, reason: string | null):
     // An arbitrator acts on an open arbitration, a mediator on an open mediation, from an accepted seat.
     isMemberRole(role) ? hasAcceptedSeatOnOpen(db, c.id, ctx.actor.userId, ESCALATION_KIND_OF[role]) : Promise.resolve(false),
   ]);
-  const inPlay = remedies.filter((r) => r.status === 'draft' || r.status === 'approved');
-  const monetary = inPlay.filter((r) => (MONETARY_REMEDY_KINDS as readonly string[]).includes(r.kind));
-  const usdTotal = sumAmounts(monetary.map((r) => r.usd_value ?? '0'));
-  const needsApproval = new Money(usdTotal).greaterThan(new Money(threshold));
-  return {
+  // The server knows every value: a remedy without a USD value counts as none.
+  return lifecycleFacts({
     actorId: ctx.actor.userId,
     assigneeId: c.assignee_id,
+    resumeStatus: c.resume_status,
     // Intake classifies by rule; a person confirms (or corrects) it in initial review before accepting.
     classified,
     hasAssessment: !!assessment,
-    hasProposedRemedy: inPlay.length > 0,
-    needsApproval,
-    approvalGranted: monetary.length > 0 && monetary.every((r) => r.status === 'approved'),
-    remedyProposerId: pending?.requested_by ?? null,
-    reason,
-    resumeState: (c.resume_status as CaseState | null) ?? null,
+    remedies: remedies.map((r) => ({ kind: r.kind, status: r.status, usdValue: known(r.usd_value ?? '0'), proposedBy: r.proposed_by })),
+    approvalRequestedBy: pending?.requested_by ?? null,
+    approvalThresholdUsd: known(threshold),
     externalAssigned,
-  };
+  });
 }
 
 export interface TransitionInput {
@@ -319,112 +314,69 @@ export interface TransitionInput {
 export async function transitionCase(db: DB, ctx: Ctx, input: TransitionInput) {
   return transact(db, async (trx) => {
     const c = await lockedVisibleCase(trx, ctx, input.caseId);
-    // The state the client saw must still hold: an offline edit never lands on a case that moved.
-    if (c.status !== input.expectedStatus) throw conflict('error.case_moved', 'expectedStatus', { status: c.status });
-    const reason = input.reason?.trim() || null;
-    const facts = await gatherFacts(trx, ctx, c, reason);
-    const decision = decide(c.status as CaseState, input.action, ctx.actor.role, facts);
-    if (!decision.ok) {
-      throw new AppError(REFUSAL_KIND[decision.reason], refusalMessageKey(decision.reason), {
-        field: decision.reason === 'reason_required' ? 'reason' : 'action',
-      });
-    }
+    const status = c.status as CaseState;
+    const plan = allowedOrThrow(
+      planTransition(
+        {
+          status,
+          role: ctx.actor.role,
+          facts: await gatherFacts(trx, ctx, c),
+          rulingRecorded: input.action === 'record_ruling' && status === input.expectedStatus ? await openEscalationHasRuling(trx, c.id, 'arbitration') : undefined,
+        },
+        input,
+      ),
+    );
     const now = new Date();
-    if (input.action === 'approve') {
-      // Four-eyes covers everyone who drafted the money, not only who asked for approval.
-      const proposers = (await work.remediesOf(trx, c.id)).filter((r) => r.status === 'draft').map((r) => r.proposed_by);
-      if (proposers.includes(ctx.actor.userId)) throw new AppError('forbidden', refusalMessageKey('four_eyes'), { field: 'action' });
-    }
+    const patch: Parameters<typeof updateCase>[2] = { status: plan.next, ...clockColumns(applyClockEffects(clockOf(c), plan.clock, now)), resume_status: plan.resumeStatus };
+    if (plan.closes) patch.closed_at = now;
+    if (plan.archives) patch.archived_at = now;
 
-    let clock = clockOf(c);
-    if (decision.pausesClock) clock = pauseClock(clock, now);
-    if (decision.resumesClock) clock = resumeClock(clock, now);
-    if (decision.firstResponse) clock = recordFirstResponse(clock, now);
-    if ((RESOLVED_STATES as readonly string[]).includes(decision.next)) clock = recordResolution(clock, now);
-
-    const patch: Parameters<typeof updateCase>[2] = { status: decision.next, ...clockColumns(clock) };
-    if (decision.next === 'awaiting_material' || decision.next === 'awaiting_third_party') patch.resume_status = c.status;
-    else patch.resume_status = null;
-    if (decision.next === 'closed') patch.closed_at = now;
-    if (decision.next === 'archived') patch.archived_at = now;
-
-    const payload: Record<string, unknown> = { action: input.action, from: c.status, to: decision.next, ...(reason ? { reason } : {}) };
-    await applySideEffects(trx, ctx, c, input, reason, facts, now, payload);
+    const payload: Record<string, unknown> = { action: input.action, from: c.status, to: plan.next, ...(plan.reason ? { reason: plan.reason } : {}) };
+    await applySideEffects(trx, ctx, c, plan, now, payload);
     const updated = await updateCase(trx, c.id, patch);
     await event(trx, ctx, c, 'case.transition', payload);
     return { status: updated.status as CaseState };
   });
 }
 
-async function applySideEffects(trx: DB, ctx: Ctx, c: CaseRow, input: TransitionInput, reason: string | null, facts: CaseFacts, now: Date, payload: Record<string, unknown>) {
+/** Applies the plan's side effects in order; the timeline payload names the records they create. */
+async function applySideEffects(trx: DB, ctx: Ctx, c: CaseRow, plan: Pick<TransitionPlan, 'effects'>, now: Date, payload: Record<string, unknown>) {
+  for (const effect of plan.effects) await applySideEffect(trx, ctx, c, effect, now, payload);
+}
+
+async function applySideEffect(trx: DB, ctx: Ctx, c: CaseRow, effect: CaseSideEffect, now: Date, payload: Record<string, unknown>) {
   const userId = ctx.actor.userId;
-  switch (input.action) {
-    case 'request_approval': {
-      const remedies = await work.remediesOf(trx, c.id);
-      const monetary = remedies.filter((r) => (r.status === 'draft' || r.status === 'approved') && (MONETARY_REMEDY_KINDS as readonly string[]).includes(r.kind));
-      const usdTotal = sumAmounts(monetary.map((r) => r.usd_value ?? '0'));
-      const approval = await work.insertApproval(trx, { case_id: c.id, requested_by: userId, usd_total: usdTotal, threshold_usd: await approvalThresholdUsd(trx) });
+  switch (effect.type) {
+    case 'open_approval': {
+      const approval = await work.insertApproval(trx, { case_id: c.id, requested_by: userId, usd_total: effect.usdTotal, threshold_usd: effect.thresholdUsd });
       payload.approvalId = approval.id;
-      payload.usdTotal = usdTotal;
+      payload.usdTotal = effect.usdTotal;
       return;
     }
-    case 'approve':
-    case 'decline_approval': {
+    case 'decide_approval': {
       const pending = await work.pendingApproval(trx, c.id);
       if (pending) {
-        await work.decideApproval(trx, pending.id, { decision: input.action === 'approve' ? 'approved' : 'declined', decided_by: userId, decided_at: now, reason });
+        await work.decideApproval(trx, pending.id, { decision: effect.decision, decided_by: userId, decided_at: now, reason: effect.reason });
         payload.approvalId = pending.id;
       }
-      if (input.action === 'approve') await work.setRemedyStatus(trx, c.id, ['draft', 'approved'], 'proposed');
       return;
     }
-    case 'propose_resolution':
-      await work.setRemedyStatus(trx, c.id, ['draft', 'approved'], 'proposed');
+    case 'set_remedy_status':
+      await work.setRemedyStatus(trx, c.id, effect.from, effect.to, effect.kinds);
       return;
-    case 'accept_resolution':
-      await work.setRemedyStatus(trx, c.id, ['proposed'], 'accepted');
-      return;
-    case 'object': {
-      // 异议: the proposal falls, the case goes back to assessment for re-evaluation.
-      const objection = await work.insertObjection(trx, { case_id: c.id, reason: reason!, recorded_by: userId });
-      await work.setRemedyStatus(trx, c.id, ['proposed'], 'superseded');
+    case 'record_objection': {
+      const objection = await work.insertObjection(trx, { case_id: c.id, reason: effect.reason, recorded_by: userId });
       payload.objectionId = objection.id;
       return;
     }
-    case 'escalate_mediation':
-    case 'escalate_arbitration': {
-      await work.closeOpenEscalations(trx, c.id, input.action === 'escalate_arbitration' ? 'escalated_to_arbitration' : 'superseded', now);
-      const esc = await work.insertEscalation(trx, {
-        case_id: c.id,
-        kind: input.action === 'escalate_mediation' ? 'mediation' : 'arbitration',
-        panel_size: input.action === 'escalate_arbitration' ? (input.panelSize ?? 1) : 1,
-        reason: reason!,
-        created_by: userId,
-      });
-      await work.setRemedyStatus(trx, c.id, ['proposed'], 'superseded');
+    case 'close_open_escalations':
+      await work.closeOpenEscalations(trx, c.id, effect.outcome, now);
+      return;
+    case 'open_escalation': {
+      const esc = await work.insertEscalation(trx, { case_id: c.id, kind: effect.kind, panel_size: effect.panelSize, reason: effect.reason, created_by: userId });
       payload.escalationId = esc.id;
       return;
     }
-    case 'record_settlement':
-      await work.closeOpenEscalations(trx, c.id, 'settled', now);
-      return;
-    case 'record_impasse': {
-      await work.closeOpenEscalations(trx, c.id, 'impasse', now);
-      const esc = await work.insertEscalation(trx, { case_id: c.id, kind: 'arbitration', panel_size: input.panelSize ?? 1, reason: reason!, created_by: userId });
-      payload.escalationId = esc.id;
-      return;
-    }
-    case 'record_ruling':
-      // A binding ruling is a record of its own (escalations.service recordRuling): never a bare status change.
-      if (!(await openEscalationHasRuling(trx, c.id, 'arbitration'))) throw conflict('case.ruling_required', 'action');
-      await work.closeOpenEscalations(trx, c.id, 'ruled', now);
-      return;
-    case 'complete_execution':
-      await work.setRemedyStatus(trx, c.id, ['accepted'], 'executed');
-      return;
-    default:
-      void facts;
-      return;
   }
 }
 
@@ -456,7 +408,7 @@ export async function answerConsultation(db: DB, ctx: Ctx, input: { consultation
     const q = await work.findConsultationForUpdate(trx, input.consultationId);
     if (!q) throw new AppError('not_found', 'case.consultation_not_found', { field: 'consultationId' });
     const c = await lockedVisibleCase(trx, ctx, q.case_id);
-    if (q.answer !== null) throw conflict('case.consultation_already_answered', 'consultationId');
+    allowedOrThrow(planConsultationAnswer({ answered: q.answer !== null }));
     await work.answerConsultation(trx, q.id, { answer: input.answer, answered_by: ctx.actor.userId, answered_at: new Date() });
     await event(trx, ctx, c, 'consultation.answered', { consultationId: q.id, team: q.team });
     return { ok: true as const };
@@ -466,11 +418,11 @@ export async function answerConsultation(db: DB, ctx: Ctx, input: { consultation
 export async function logCommunication(db: DB, ctx: Ctx, input: { caseId: string; direction: 'inbound' | 'outbound'; channel: string; body: string; id?: string }) {
   return transact(db, async (trx) => {
     const c = await lockedVisibleCase(trx, ctx, input.caseId);
-    assertOpen(c);
+    // The first word to the complainant is the first response the SLA measures.
+    const plan = allowedOrThrow(planCommunication({ status: c.status as CaseState, firstResponded: c.first_responded_at !== null }, input.direction));
     const now = new Date();
     const m = await work.insertCommunication(trx, { id: input.id, case_id: c.id, direction: input.direction, channel: input.channel, body: input.body, recorded_by: ctx.actor.userId, at: now });
-    // The first word to the complainant is the first response the SLA measures.
-    if (input.direction === 'outbound' && !c.first_responded_at) await updateCase(trx, c.id, clockColumns(recordFirstResponse(clockOf(c), now)));
+    if (plan.clock.length > 0) await updateCase(trx, c.id, clockColumns(applyClockEffects(clockOf(c), plan.clock, now)));
     await event(trx, ctx, c, 'communication.logged', { communicationId: m.id, direction: input.direction, channel: input.channel });
     return { id: m.id };
   });
@@ -488,7 +440,7 @@ export interface AssessmentInput {
 export async function setAssessment(db: DB, ctx: Ctx, input: AssessmentInput) {
   return transact(db, async (trx) => {
     const c = await lockedVisibleCase(trx, ctx, input.caseId);
-    if (!['investigation', 'assessment'].includes(c.status)) throw conflict('case.assessment_not_open', 'caseId', { status: c.status });
+    const plan = allowedOrThrow(planAssessment(c.status as CaseState, input));
     const before = await work.currentAssessment(trx, c.id);
     const now = new Date();
     await work.supersedeAssessment(trx, c.id, now);
@@ -497,7 +449,7 @@ export async function setAssessment(db: DB, ctx: Ctx, input: AssessmentInput) {
       platform_share: input.platformShare,
       user_share: input.userShare,
       third_party_share: input.thirdPartyShare,
-      third_party_kind: new Money(input.thirdPartyShare).isZero() ? null : (input.thirdPartyKind ?? 'other'),
+      third_party_kind: plan.thirdPartyKind,
       findings: input.findings,
       author_id: ctx.actor.userId,
     });
@@ -514,14 +466,9 @@ export async function setAssessment(db: DB, ctx: Ctx, input: AssessmentInput) {
 export async function proposeRemedy(db: DB, ctx: Ctx, input: { caseId: string; kind: string; asset?: string; amount?: string; details: string }) {
   return transact(db, async (trx) => {
     const c = await lockedVisibleCase(trx, ctx, input.caseId);
-    if (c.status !== 'assessment') throw conflict('case.remedy_not_open', 'caseId', { status: c.status });
-    let usdValue: string | null = null;
-    if (input.asset && input.amount) {
-      const rate = await usdRateAt(trx, input.asset, new Date());
-      if (rate === null) throw badInput('case.asset_rate_unknown', 'asset', { asset: input.asset });
-      usdValue = toUsd(input.amount, rate);
-      if (new Money(usdValue).gte(USD_VALUE_LIMIT)) throw badInput('intake.amount_value_too_large', 'amount');
-    }
+    const rate = c.status === 'assessment' && input.asset && input.amount ? await usdRateAt(trx, input.asset, new Date()) : null;
+    const plan = allowedOrThrow(planRemedy(c.status as CaseState, input, known(rate)));
+    const usdValue = knownValue(plan.usdValue);
     const r = await work.insertRemedy(trx, {
       case_id: c.id,
       kind: input.kind,
@@ -531,8 +478,7 @@ export async function proposeRemedy(db: DB, ctx: Ctx, input: { caseId: string; k
       details: input.details,
       proposed_by: ctx.actor.userId,
     });
-    // A new monetary remedy after an approval needs approving again: approvals cover what was seen.
-    if ((MONETARY_REMEDY_KINDS as readonly string[]).includes(input.kind)) await work.setRemedyStatus(trx, c.id, ['approved'], 'draft', MONETARY_REMEDY_KINDS);
+    await applySideEffects(trx, ctx, c, plan, new Date(), {});
     await event(trx, ctx, c, 'remedy.drafted', { remedyId: r.id, kind: input.kind, asset: input.asset ?? null, amount: input.amount ?? null, usdValue });
     return { id: r.id, usdValue };
   });
@@ -543,7 +489,7 @@ export async function withdrawRemedy(db: DB, ctx: Ctx, input: { remedyId: string
     const r = await work.findRemedyForUpdate(trx, input.remedyId);
     if (!r) throw new AppError('not_found', 'case.remedy_not_found', { field: 'remedyId' });
     const c = await lockedVisibleCase(trx, ctx, r.case_id);
-    if (c.status !== 'assessment' || !['draft', 'approved'].includes(r.status)) throw conflict('case.remedy_not_withdrawable', 'remedyId');
+    allowedOrThrow(planRemedyWithdrawal(c.status as CaseState, r.status));
     await work.updateRemedyStatus(trx, r.id, 'withdrawn');
     await event(trx, ctx, c, 'remedy.withdrawn', { remedyId: r.id, kind: r.kind });
     return { ok: true as const };
@@ -553,7 +499,7 @@ export async function withdrawRemedy(db: DB, ctx: Ctx, input: { remedyId: string
 export async function recordSatisfaction(db: DB, ctx: Ctx, input: { caseId: string; score: number; comment?: string }) {
   return transact(db, async (trx) => {
     const c = await lockedVisibleCase(trx, ctx, input.caseId);
-    if (!['follow_up', 'closed'].includes(c.status)) throw conflict('case.satisfaction_not_open', 'caseId', { status: c.status });
+    allowedOrThrow(planSatisfaction(c.status as CaseState));
     await updateCase(trx, c.id, { satisfaction_score: input.score, satisfaction_comment: input.comment ?? null });
     await event(trx, ctx, c, 'satisfaction.recorded', { score: input.score, ...(c.satisfaction_score !== null ? { replacedScore: c.satisfaction_score } : {}) });
     return { ok: true as const };
@@ -578,19 +524,13 @@ export async function slaDueSoon(db: DB, ctx: Ctx, input: { withinMinutes: numbe
   return { dueSoon, breached };
 }
 
-export type CaseFieldEdits = { handler_summary?: string; next_action?: string; urgent?: boolean };
+export type { CaseFieldEdits };
 
 /** Field edits: the last writer wins per field, and the timeline keeps the value each edit replaced. */
 export async function updateCaseFields(db: DB, ctx: Ctx, input: { caseId: string; fields: CaseFieldEdits }) {
   return transact(db, async (trx) => {
     const c = await lockedVisibleCase(trx, ctx, input.caseId);
-    assertOpen(c);
-    const changes: { field: string; from: unknown; to: unknown }[] = [];
-    for (const [field, to] of Object.entries(input.fields) as [keyof CaseFieldEdits, string | boolean | undefined][]) {
-      if (to === undefined) continue;
-      const from = c[field];
-      if (from !== to) changes.push({ field, from, to });
-    }
+    const { changes } = allowedOrThrow(planCaseFieldEdits({ ...c, status: c.status as CaseState }, input.fields));
     if (changes.length === 0) return { changed: 0 };
     await updateCase(trx, c.id, Object.fromEntries(changes.map((ch) => [ch.field, ch.to])));
     await event(trx, ctx, c, 'case.fields_updated', { changes });

@@ -37,6 +37,11 @@ export function createDb(connectionString: string, options: { max?: number } = {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
+/** A round trip to the database (select 1): throws when it cannot answer. */
+export async function pingDatabase(db: DB): Promise<void> {
+  await db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
+}
+
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
   const { error, results } = await migrator.migrateToLatest();

@@ -2,7 +2,7 @@
 // case, and an arbitrator or mediator their own external copy. Each download is audited.
 //   GET /api/v1/dossiers/:dossierId/pdf
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { requestMeta, bearerToken } from '../http/app';
+import { requestMeta, bearerToken } from '../http/request';
 import type { ServiceContext, UserActor } from '../context';
 import type { DB } from '../db/database';
 import type { BlobStore } from '../evidence/blob-store';

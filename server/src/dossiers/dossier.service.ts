@@ -18,7 +18,7 @@ import { insertBlobIfNew } from '../evidence/evidence.repository';
 import { findCase } from '../cases/cases.repository';
 import * as repo from './dossiers.repository';
 import { visibleCase } from '../cases/cases.service';
-import { loadDossierRows } from './dossier-rows.repository';
+import { loadDossierRows } from './dossier-source-rows.repository';
 import type { DossierQueue, DossierAttempt } from './dossier-jobs';
 import { renderInWorker, RenderAbortedError, RenderTimeoutError, type RenderInWorkerOptions, type RenderResult } from './render-in-worker';
 import { AppError } from '../../../shared/errors';

@@ -1,5 +1,7 @@
 // SQL of the dossiers table: requests, their progress through the render queue, and the finished
-// PDF's hash. (The rows a dossier is built from are read by server/src/dossiers/dossier-rows.repository.ts.)
+// PDF's hash; and what a request or download checks about the people involved (their names, a
+// member's standing on the case's escalations). The case's rows a dossier is built from are read
+// by dossier-source-rows.repository.ts.
 import { sql, type Selectable } from 'kysely';
 import type { DB } from '../db/database';
 import type { DossiersTable } from '../db/schema';

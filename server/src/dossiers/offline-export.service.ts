@@ -8,6 +8,7 @@ import type { DB } from '../db/database';
 import type { ServiceContext, UserActor } from '../context';
 import { audit } from '../audit/audit.service';
 import { visibleCase } from '../cases/cases.service';
+import { exhibitsByIds } from '../evidence/evidence.repository';
 import { AppError } from '../../../shared/errors';
 import type { Language } from '../../../shared/domain';
 
@@ -34,9 +35,7 @@ export async function recordDossierExport(trx: DB, ctx: Ctx, args: RecordDossier
   if (!deviceId) throw new AppError('forbidden', 'sync.not_this_device', { field: 'deviceId' });
   const c = await visibleCase(trx, ctx, args.caseId);
 
-  const rows = args.exhibitIds.length
-    ? await trx.selectFrom('exhibits').select(['id', 'case_id', 'exhibit_number', 'blob_sha256']).where('id', 'in', args.exhibitIds).execute()
-    : [];
+  const rows = await exhibitsByIds(trx, args.exhibitIds);
   const exhibits = new Map(rows.filter((e) => e.case_id === c.id).map((e) => [e.id, e]));
   const stranger = args.exhibitIds.findIndex((id) => !exhibits.has(id));
   if (stranger >= 0) throw new AppError('bad_input', 'dossier.offline.exhibit_not_in_case', { field: `exhibitIds.${stranger}`, params: { exhibitId: args.exhibitIds[stranger]! } });

@@ -7,7 +7,6 @@
 // reproduced by this build: the file is then checked against what was issued, by its SHA-256 and
 // the audit chain entry recording it. So is a file exported offline on a workstation (its
 // 'dossier.exported_offline' entry).
-import { sql } from 'kysely';
 import type { DB } from '../db/database';
 import type { BlobStore } from '../evidence/blob-store';
 import * as repo from './dossiers.repository';
@@ -18,6 +17,8 @@ import { loadPdfFonts } from '../../../shared/pdf/fonts';
 import { snapshotHash, type DossierSnapshot } from '../../../shared/dossier/snapshot';
 import { dossierRendererFingerprint } from '../../../shared/pdf/renderer-fingerprint';
 import { verifyAuditChain } from '../audit/audit.service';
+import { latestAuditEntryRecording } from '../audit/audit.repository';
+import { findDeviceName } from '../sync/sync.repository';
 
 export interface Finding {
   messageKey: string;
@@ -102,17 +103,6 @@ export function firstDifference(a: Uint8Array, b: Uint8Array): number {
 export type Rerender = (snapshot: DossierSnapshot, files: ReadonlyMap<string, Uint8Array>) => Promise<Uint8Array>;
 const rerenderHere: Rerender = (snapshot, files) => renderDossier(snapshot, { fonts: loadPdfFonts(), files });
 
-/** The latest audit entry `action` whose details record `sha256`. */
-async function auditEntryFor(db: DB, action: string, sha256: string, entityId?: string) {
-  let q = db
-    .selectFrom('audit_log')
-    .select(['seq', 'at', 'case_id', 'details'])
-    .where('action', '=', action)
-    .where(sql<string>`details->>'sha256'`, '=', sha256);
-  if (entityId) q = q.where('entity_id', '=', entityId);
-  return q.orderBy('seq', 'desc').executeTakeFirst();
-}
-
 /** Whether the audit chain verifies from its start up to and including entry `seq`; else why not. */
 async function chainProblem(db: DB, seq: string): Promise<Finding | null> {
   const chain = await verifyAuditChain(db);
@@ -127,15 +117,13 @@ export async function verifyDossierFile(deps: { db: DB; store: BlobStore; rerend
   let documentId: string | null = row?.document_id ?? null;
   if (!row) {
     // A file exported offline on a workstation: no dossier row, but its SHA-256 on the audit chain.
-    const offline = await auditEntryFor(deps.db, 'dossier.exported_offline', sha256);
+    const offline = await latestAuditEntryRecording(deps.db, 'dossier.exported_offline', sha256);
     if (offline) {
       const details = offline.details as { documentId?: string; deviceId?: string; exportedAt?: string };
       const broken = await chainProblem(deps.db, offline.seq);
       if (!broken) {
         const c = offline.case_id ? await findCase(deps.db, offline.case_id) : undefined;
-        const device = details.deviceId
-          ? await deps.db.selectFrom('devices').select('name').where('id', '=', details.deviceId).executeTakeFirst()
-          : undefined;
+        const device = details.deviceId ? await findDeviceName(deps.db, details.deviceId) : undefined;
         return {
           outcome: 'offline',
           sha256,
@@ -179,7 +167,7 @@ export async function verifyDossierFile(deps: { db: DB; store: BlobStore; rerend
   const rendererParams = { issuedRenderer: row.renderer ?? '', currentRenderer };
   if (!sameRenderer && sha256 === expected) {
     // The file issued, if the audit chain says so.
-    const entry = await auditEntryFor(deps.db, 'dossier.rendered', sha256, row.id);
+    const entry = await latestAuditEntryRecording(deps.db, 'dossier.rendered', sha256, row.id);
     if (!entry) return mismatch([{ messageKey: 'dossier.verify.audit_missing', params: { sha256, documentId: row.document_id } }]);
     const broken = await chainProblem(deps.db, entry.seq);
     if (broken) return mismatch([broken]);

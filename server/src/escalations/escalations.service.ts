@@ -21,6 +21,7 @@ import {
   type RulingKind,
 } from '../../../shared/rulings';
 import { findCaseForUpdate, hasRelation, insertEvent } from '../cases/cases.repository';
+import { findUserRole } from '../admin/users.repository';
 import * as repo from './escalations.repository';
 import { lockedVisibleCase, transitionCase, visibleCase } from '../cases/cases.service';
 
@@ -62,7 +63,7 @@ export async function assignMember(db: DB, ctx: Ctx, input: AssignMemberInput) {
     const esc = await repo.lockEscalation(trx, found.id);
     assertOpen(esc, 'escalationId');
 
-    const user = await trx.selectFrom('users').select(['id', 'role', 'disabled_at']).where('id', '=', input.userId).executeTakeFirst();
+    const user = await findUserRole(trx, input.userId);
     if (!user || user.disabled_at) throw badInput('error.user_not_found', 'userId');
     const role = MEMBER_ROLE_OF[esc.kind as EscalationKind];
     if (user.role !== role) throw badInput('case.member_role_mismatch', 'userId');

@@ -75,6 +75,12 @@ export const exhibitsOfCase = (db: DB, caseId: string) =>
     .orderBy('exhibits.seq')
     .execute();
 
+/** The exhibits with these ids, soft-deleted ones too, whichever case they belong to. */
+export async function exhibitsByIds(db: DB, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('exhibits').select(['id', 'case_id', 'exhibit_number', 'blob_sha256']).where('id', 'in', [...ids]).execute();
+}
+
 export const findExhibit = (db: DB, id: string) => db.selectFrom('exhibits').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
 
 export function recordsOfExhibit(db: DB, exhibitId: string, opts: { search?: string; limit: number; offset: number; order: 'seq' | 'time' }) {
@@ -134,5 +140,14 @@ export async function* allBlobs(db: DB, batch = 500) {
     after = rows[rows.length - 1]!.sha256;
   }
 }
+
+/** Every exhibit that cites the bytes, by case number and exhibit number (soft-deleted ones too). */
+export const exhibitsCitingBlob = (db: DB, sha256: string) =>
+  db
+    .selectFrom('exhibits')
+    .innerJoin('cases', 'cases.id', 'exhibits.case_id')
+    .select(['cases.case_number', 'exhibits.exhibit_number'])
+    .where('exhibits.blob_sha256', '=', sha256)
+    .execute();
 
 export const markBlobVerified = (db: DB, sha256: string, at: Date) => db.updateTable('blobs').set({ verified_at: at }).where('sha256', '=', sha256).execute();

@@ -8,7 +8,7 @@
 //   GET   /api/v1/exhibits/:exhibitId/records.csv
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { requestMeta, bearerToken } from '../http/app';
+import { requestMeta, bearerToken } from '../http/request';
 import type { ServiceContext, UserActor } from '../context';
 import { resolveActor, SESSION_COOKIE } from '../auth/session.service';
 import { REST_ACCESS } from '../auth/policy';

@@ -6,7 +6,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { DB } from '../db/database';
+import { transact, transactIndependently } from '../db/transaction';
 import type { ServiceContext, UserActor } from '../context';
 import { audit } from '../audit/audit.service';
 import { AppError, badInput, conflict } from '../../../shared/errors';
@@ -58,7 +58,7 @@ function partPath(deps: EvidenceDeps, uploadId: string) {
 export async function beginUpload(deps: EvidenceDeps, ctx: Ctx, input: BeginUploadInput) {
   if (input.size > deps.maxUploadBytes) throw new AppError('payload_too_large', 'evidence.upload.too_large', { field: 'size', params: { maximum: deps.maxUploadBytes } });
   if (input.size === 0) throw badInput('evidence.upload.empty', 'size');
-  const upload = await deps.db.transaction().execute(async (trx) => {
+  const upload = await transact(deps.db, async (trx) => {
     const c = await lockedVisibleCase(trx, ctx, input.caseId);
     if (c.status === 'archived') throw conflict('case.archived', 'caseId');
     const u = await repo.insertUpload(trx, {
@@ -201,7 +201,8 @@ async function completeUpload(deps: EvidenceDeps, ctx: Ctx, uploadId: string, sh
   const fail = async (error: AppError) => {
     await repo.setUploadStatus(deps.db, uploadId, 'failed');
     await fsp.rm(file, { force: true });
-    await deps.db.transaction().execute((trx) =>
+    // The refusal stays on the audit chain though the upload then fails.
+    await transactIndependently(deps.db, (trx) =>
       audit(trx, ctx, { action: 'evidence.upload_refused', caseId: u.case_id, entity: 'uploads', entityId: uploadId, details: { reason: error.messageKey, sha256 } }),
     );
     throw error;
@@ -227,7 +228,7 @@ async function recordExhibit(
   u: NonNullable<Awaited<ReturnType<typeof repo.findUpload>>>,
   f: { sha256: string; size: number; mediaType: string; type: ExhibitType; parsed: ParseResult },
 ) {
-  return deps.db.transaction().execute(async (trx) => {
+  return transact(deps.db, async (trx) => {
     const c = await lockedVisibleCase(trx, ctx, u.case_id);
     const now = new Date();
     // The same bytes cited twice on one case are one exhibit.

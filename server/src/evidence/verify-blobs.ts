@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { DB } from '../db/database';
 import type { BlobStore } from './blob-store';
-import { allBlobs, markBlobVerified } from './evidence.repository';
+import { allBlobs, exhibitsCitingBlob, markBlobVerified } from './evidence.repository';
 
 export interface BlobProblem {
   sha256: string;
@@ -33,12 +33,7 @@ export async function verifyBlobs(db: DB, store: BlobStore): Promise<{ checked: 
       else if (size !== Number(blob.size)) problem = { sha256: blob.sha256, problem: 'size_mismatch', found: String(size) };
     }
     if (problem) {
-      const cases = await db
-        .selectFrom('exhibits')
-        .innerJoin('cases', 'cases.id', 'exhibits.case_id')
-        .select(['cases.case_number', 'exhibits.exhibit_number'])
-        .where('exhibits.blob_sha256', '=', blob.sha256)
-        .execute();
+      const cases = await exhibitsCitingBlob(db, blob.sha256);
       problems.push({ ...problem, cases: cases.map((c) => `${c.case_number} ${c.exhibit_number}`) });
     } else await markBlobVerified(db, blob.sha256, new Date());
   }

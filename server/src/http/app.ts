@@ -1,16 +1,16 @@
 // The HTTP edge: Fastify hosting tRPC at /trpc, the intake REST API at /api/v1, and /healthz.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import { fastifyTRPCPlugin, type CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
-import type { DB } from '../db/database';
+import { pingDatabase, type DB } from '../db/database';
 import type { ServerConfig } from '../config';
-import type { RequestMeta } from '../context';
 import { appRouter, type AppRouter } from '../trpc/app-router';
 import type { TrpcContext } from '../trpc/trpc';
 import { resolveActor, SESSION_COOKIE, tokenProblem } from '../auth/session.service';
-import { languageFromHeader, translate } from '../../../shared/i18n';
+import { translate } from '../../../shared/i18n';
 import { AppError } from '../../../shared/errors';
+import { bearerToken, errorBody, HTTP_STATUS, requestMeta } from './request';
 import { registerIntakeRoutes } from '../intake/intake.routes';
 import { registerEvidenceRoutes } from '../evidence/evidence.routes';
 import type { EvidenceDeps } from '../evidence/evidence-deps';
@@ -31,46 +31,6 @@ export interface AppDeps {
   /** The dossier render queue; without it, dossier requests are refused (downloads still work). */
   dossierQueue?: DossierQueue | null;
 }
-
-export function requestMeta(req: FastifyRequest): RequestMeta {
-  const explicit = req.headers['x-arbitra-language'];
-  return {
-    requestId: String(req.id),
-    ip: req.ip,
-    userAgent: req.headers['user-agent'] ?? null,
-    language: explicit === 'zh-CN' || explicit === 'en' ? explicit : languageFromHeader(req.headers['accept-language']),
-  };
-}
-
-export function bearerToken(req: FastifyRequest): string | null {
-  const header = req.headers.authorization;
-  if (header && /^Bearer\s+/i.test(header)) return header.replace(/^Bearer\s+/i, '').trim();
-  return null;
-}
-
-/** The JSON body of an error at the REST edge: the same fields tRPC errors carry in `data`. */
-export function errorBody(error: AppError, meta: RequestMeta) {
-  return {
-    error: {
-      code: error.kind,
-      messageKey: error.messageKey,
-      message: translate(meta.language, error.messageKey, { ...error.options.params, requestId: meta.requestId }),
-      field: error.field ?? null,
-      issues: error.issues.map((i) => ({ ...i, message: translate(meta.language, i.messageKey, i.params) })),
-      requestId: meta.requestId,
-    },
-  };
-}
-
-export const HTTP_STATUS: Record<AppError['kind'], number> = {
-  bad_input: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  too_many_requests: 429,
-  payload_too_large: 413,
-};
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -113,7 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/healthz', async (_req, reply) => {
     const ready = deps.isReady ? deps.isReady() : true;
     if (!ready) return reply.status(503).send({ status: 'starting' });
-    await deps.db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
+    await pingDatabase(deps.db);
     return { status: 'ok', database: 'ready' };
   });
 

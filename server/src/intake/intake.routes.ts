@@ -3,11 +3,13 @@
 //   GET  /api/v1/openapi.json  the OpenAPI 3.1 description of the above
 // Order of checks on a POST: key (before the body is even read, so strangers cannot make the server
 // parse a megabyte), rate limit per key, content type, body size and JSON (Fastify's parser, errors
-// mapped by app.ts's error handler), then the zod schema; only a complaint that passed all of them
+// mapped by http/app.ts's error handler), then the zod schema; only a complaint that passed all of them
 // reaches receiveComplaint, whose one transaction writes everything or nothing.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { errorBody, requestMeta, bearerToken, type AppDeps } from '../http/app';
+import { errorBody, requestMeta, bearerToken } from '../http/request';
+import type { DB } from '../db/database';
+import type { ServerConfig } from '../config';
 import type { IntakeActor, ServiceContext } from '../context';
 import { AppError, badInput } from '../../../shared/errors';
 import { validationError } from '../../../shared/validation';
@@ -15,6 +17,7 @@ import { complaintIntake, type ComplaintIntake } from '../../../shared/schemas';
 import { receiveComplaint } from './intake.service';
 import { findIntakeKey, type ActiveIntakeKey } from '../admin/admin.service';
 import { buildOpenApiDocument } from './openapi';
+import { isNumericOverflow } from '../db/pg-errors';
 
 export const INTAKE_PATH = '/api/v1/complaints';
 export const OPENAPI_PATH = '/api/v1/openapi.json';
@@ -93,10 +96,7 @@ export function parseComplaint(body: unknown): ComplaintIntake {
   throw new AppError('bad_input', error.messageKey, { issues: error.issues, params: error.issues[0]?.params });
 }
 
-/** Postgres refused a number as out of range (numeric(48,18) holds 30 integer digits). */
-const isNumericOverflow = (error: unknown) => (error as { code?: unknown } | null)?.code === '22003';
-
-export async function registerIntakeRoutes(app: FastifyInstance, deps: AppDeps, options: IntakeRouteOptions = {}): Promise<void> {
+export async function registerIntakeRoutes(app: FastifyInstance, deps: { db: DB; config: ServerConfig }, options: IntakeRouteOptions = {}): Promise<void> {
   const rateLimit = options.rateLimit ?? rateLimitFromEnv(process.env.ARBITRA_INTAKE_RATE_LIMIT);
   const limiter = new KeyRateLimiter(rateLimit.max, rateLimit.windowMs);
 

@@ -10,6 +10,11 @@ export async function loadTieringRules(db: DB): Promise<TieringRule[]> {
   return rows.map((r) => ({ id: r.id, name: r.name, order: r.order, enabled: r.enabled, when: r.when, then: r.then }) as TieringRule);
 }
 
+/** Whether any tiering rule was ever stored (a deleted one too: an admin may have removed them all). */
+export async function hasAnyTieringRule(db: DB): Promise<boolean> {
+  return (await db.selectFrom('tiering_rules').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
 export async function replaceTieringRules(db: DB, rules: readonly TieringRule[], userId: string | null): Promise<void> {
   const ids = rules.map((r) => r.id);
   // Rules no longer in the set become tombstones, so desktops learn they are gone.
@@ -46,6 +51,11 @@ export async function loadSlaPolicies(db: DB): Promise<SlaPolicy[]> {
   }));
 }
 
+/** Whether any SLA policy was ever stored (a deleted one too). */
+export async function hasAnySlaPolicy(db: DB): Promise<boolean> {
+  return (await db.selectFrom('sla_policies').select('tier').limit(1).executeTakeFirst()) !== undefined;
+}
+
 export async function upsertSlaPolicy(db: DB, p: SlaPolicy, userId: string | null): Promise<void> {
   await db
     .insertInto('sla_policies')
@@ -78,6 +88,10 @@ export async function usdRateAt(db: DB, asset: string, at: Date): Promise<string
   return earliest?.usd_rate ?? null;
 }
 
+export async function hasAnyAssetRate(db: DB): Promise<boolean> {
+  return (await db.selectFrom('asset_rates').select('asset').limit(1).executeTakeFirst()) !== undefined;
+}
+
 export async function insertAssetRate(db: DB, asset: string, effectiveAt: Date, usdRate: string): Promise<void> {
   await db
     .insertInto('asset_rates')
@@ -94,6 +108,10 @@ export const SETTINGS = {
 export async function getSetting<T>(db: DB, key: string, fallback: T): Promise<T> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
   return row ? (row.value as T) : fallback;
+}
+
+export async function hasSetting(db: DB, key: string): Promise<boolean> {
+  return (await db.selectFrom('settings').select('key').where('key', '=', key).executeTakeFirst()) !== undefined;
 }
 
 export async function setSetting(db: DB, key: string, value: unknown): Promise<void> {

@@ -7,6 +7,10 @@ import { DEFAULT_TIERING_RULES, type TieringRule } from '../../../shared/tiering
 import { DEFAULT_SLA_POLICIES, type SlaPolicy } from '../../../shared/sla';
 import {
   getSetting,
+  hasAnyAssetRate,
+  hasAnySlaPolicy,
+  hasAnyTieringRule,
+  hasSetting,
   insertAssetRate,
   loadSlaPolicies,
   loadTieringRules,
@@ -34,14 +38,10 @@ export const DEFAULT_ASSET_RATES: Record<string, string> = {
 
 export async function seedDefaultRules(db: DB): Promise<void> {
   await transact(db, async (trx) => {
-    const anyRule = await trx.selectFrom('tiering_rules').select('id').limit(1).executeTakeFirst();
-    if (!anyRule) await replaceTieringRules(trx, DEFAULT_TIERING_RULES, null);
-    const anyPolicy = await trx.selectFrom('sla_policies').select('tier').limit(1).executeTakeFirst();
-    if (!anyPolicy) for (const p of DEFAULT_SLA_POLICIES) await upsertSlaPolicy(trx, p, null);
-    const anyRate = await trx.selectFrom('asset_rates').select('asset').limit(1).executeTakeFirst();
-    if (!anyRate) for (const [asset, rate] of Object.entries(DEFAULT_ASSET_RATES)) await insertAssetRate(trx, asset, new Date('2020-01-01T00:00:00Z'), rate);
-    const threshold = await trx.selectFrom('settings').select('key').where('key', '=', SETTINGS.approvalThresholdUsd).executeTakeFirst();
-    if (!threshold) await setSetting(trx, SETTINGS.approvalThresholdUsd, DEFAULT_APPROVAL_THRESHOLD_USD);
+    if (!(await hasAnyTieringRule(trx))) await replaceTieringRules(trx, DEFAULT_TIERING_RULES, null);
+    if (!(await hasAnySlaPolicy(trx))) for (const p of DEFAULT_SLA_POLICIES) await upsertSlaPolicy(trx, p, null);
+    if (!(await hasAnyAssetRate(trx))) for (const [asset, rate] of Object.entries(DEFAULT_ASSET_RATES)) await insertAssetRate(trx, asset, new Date('2020-01-01T00:00:00Z'), rate);
+    if (!(await hasSetting(trx, SETTINGS.approvalThresholdUsd))) await setSetting(trx, SETTINGS.approvalThresholdUsd, DEFAULT_APPROVAL_THRESHOLD_USD);
   });
 }
 

@@ -8,6 +8,8 @@ export const insertDevice = (db: DB, v: { user_id: string; name: string; platfor
 
 export const findDevice = (db: DB, id: string) => db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
 
+export const findDeviceName = (db: DB, id: string) => db.selectFrom('devices').select('name').where('id', '=', id).executeTakeFirst();
+
 /** Locks the device row: one push applies at a time per device, in sequence order. */
 export const lockDevice = (trx: DB, id: string) => trx.selectFrom('devices').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 

@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import type { DB } from '../db/database';
 import type { ServiceContext, UserActor } from '../context';
-import { transact } from '../db/transaction';
+import { transact, transactIndependently, transactOnSnapshot } from '../db/transaction';
+import { isUniqueViolation, violatedConstraint } from '../db/pg-errors';
 import { audit } from '../audit/audit.service';
 import { createSession } from '../auth/session.service';
 import { AppError, forbidden } from '../../../shared/errors';
@@ -16,7 +17,6 @@ import {
   MUTATIONS,
   SYNCED_TABLES,
   type MutationEnvelope,
-  type MutationName,
   type MutationOutcome,
   type PullInput,
   type PullResult,
@@ -25,7 +25,7 @@ import {
   type RowChange,
   type SyncedTable,
 } from '../../../shared/sync/protocol';
-import { canSeeCase, roleMayCall } from '../auth/policy';
+import { canSeeCase, roleMayMutate } from '../auth/policy';
 import * as cases from '../cases/cases.service';
 import * as repo from './sync.repository';
 import { recordDossierExport } from '../dossiers/offline-export.service';
@@ -89,25 +89,9 @@ export function scopeOf(actor: UserActor): string {
 
 // ---- Push ------------------------------------------------------------------------------------
 
-/** The procedure each mutation stands for, so the same role rules apply offline and online. */
-const MUTATION_PROCEDURE: Record<MutationName, string> = {
-  addNote: 'cases.addNote',
-  addConsultation: 'cases.addConsultation',
-  answerConsultation: 'cases.answerConsultation',
-  logCommunication: 'cases.logCommunication',
-  setAssessment: 'cases.setAssessment',
-  proposeRemedy: 'cases.proposeRemedy',
-  withdrawRemedy: 'cases.withdrawRemedy',
-  transition: 'cases.transition',
-  classify: 'cases.classify',
-  recordSatisfaction: 'cases.recordSatisfaction',
-  updateCaseFields: 'cases.updateFields',
-  // A dossier exported offline: whoever may request one may record theirs.
-  recordDossierExport: 'dossiers.request',
-};
-
 async function applyMutation(trx: DB, ctx: Ctx, m: MutationEnvelope): Promise<void> {
-  if (!roleMayCall(MUTATION_PROCEDURE[m.name], ctx.actor.role)) throw forbidden();
+  // The roles of the procedure the mutation stands for (auth/policy.ts MUTATION_ACCESS).
+  if (!roleMayMutate(m.name, ctx.actor.role)) throw forbidden();
   const args = parseInput(MUTATIONS[m.name], m.args) as never;
   switch (m.name) {
     case 'addNote':
@@ -151,9 +135,8 @@ function reasonOf(error: unknown) {
 
 /** A created row whose client-chosen id is taken never applies: a refusal, or its seq would block the queue for good. */
 function duplicateRow(error: unknown): AppError | null {
-  const e = error as { code?: unknown; constraint?: unknown } | null;
-  if (e?.code !== '23505') return null;
-  return new AppError('conflict', 'error.duplicate', { field: typeof e.constraint === 'string' && e.constraint.endsWith('_pkey') ? 'id' : undefined });
+  if (!isUniqueViolation(error)) return null;
+  return new AppError('conflict', 'error.duplicate', { field: violatedConstraint(error)?.endsWith('_pkey') ? 'id' : undefined });
 }
 
 async function recordedOutcome(db: DB, deviceId: string, seq: number): Promise<MutationOutcome> {
@@ -176,7 +159,7 @@ export async function push(db: DB, ctx: Ctx, input: PushInput): Promise<PushResu
   for (const m of [...input.mutations].sort((a, b) => a.seq - b.seq)) {
     try {
       // The mutation and the device's sequence number commit together, or neither does.
-      const xact = await db.transaction().execute(async (trx) => {
+      const xact = await transactIndependently(db, async (trx) => {
         const device = await repo.lockDevice(trx, deviceId);
         const last = Number(device!.last_applied_seq);
         if (m.seq <= last) throw new Skip('duplicate', last + 1);
@@ -203,7 +186,7 @@ export async function push(db: DB, ctx: Ctx, input: PushInput): Promise<PushResu
       const reason = reasonOf(error);
       if (!reason) throw error; // not a refusal: the server failed; the client retries the same seq later
       // Refused by validation, permission or state: recorded as rejected, and the queue moves on.
-      const recorded = await db.transaction().execute(async (trx) => {
+      const recorded = await transactIndependently(db, async (trx) => {
         const device = await repo.lockDevice(trx, deviceId);
         const last = Number(device!.last_applied_seq);
         if (last !== m.seq - 1) return false;
@@ -244,71 +227,68 @@ export async function pull(db: DB, ctx: Ctx, input: PullInput): Promise<PullResu
   const after = reset ? parseCursor(null) : parseCursor(input.cursor);
   await repo.touchDevice(db, input.deviceId);
   // One snapshot for the whole answer: the horizon and the rows read agree.
-  return db
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .execute(async (trx) => {
-      const xmin = await repo.snapshotXmin(trx);
-      const log = await repo.changesAfter(trx, after, xmin, input.limit + 1);
-      const hasMore = log.length > input.limit;
-      const batch = hasMore ? log.slice(0, input.limit) : log;
+  return transactOnSnapshot(db, async (trx) => {
+    const xmin = await repo.snapshotXmin(trx);
+    const log = await repo.changesAfter(trx, after, xmin, input.limit + 1);
+    const hasMore = log.length > input.limit;
+    const batch = hasMore ? log.slice(0, input.limit) : log;
 
-      const caseIds = [...new Set(batch.map((c) => c.case_id).filter((id): id is string => id !== null))];
-      const scopes = new Map((await repo.caseScopes(trx, caseIds)).map((c) => [c.id, c]));
-      const visible = (caseId: string | null) => caseId === null || (scopes.has(caseId) && canSeeCase(ctx.actor, scopes.get(caseId)!));
+    const caseIds = [...new Set(batch.map((c) => c.case_id).filter((id): id is string => id !== null))];
+    const scopes = new Map((await repo.caseScopes(trx, caseIds)).map((c) => [c.id, c]));
+    const visible = (caseId: string | null) => caseId === null || (scopes.has(caseId) && canSeeCase(ctx.actor, scopes.get(caseId)!));
 
-      const dropCaseIds = new Set<string>();
-      const newlyVisible = new Set<string>();
-      for (const c of batch) {
-        if (c.table_name !== 'cases' || !c.case_id) continue;
-        const before = { team_id: c.before_team_id, assignee_id: c.before_assignee_id };
-        // A new case has no "before"; an updated one was visible or not under its earlier scope.
-        const wasVisible = c.is_update ? canSeeCase(ctx.actor, before) : null;
-        if (visible(c.case_id)) {
-          if (wasVisible === false) newlyVisible.add(c.case_id);
-        } else if (wasVisible === true) dropCaseIds.add(c.case_id);
+    const dropCaseIds = new Set<string>();
+    const newlyVisible = new Set<string>();
+    for (const c of batch) {
+      if (c.table_name !== 'cases' || !c.case_id) continue;
+      const before = { team_id: c.before_team_id, assignee_id: c.before_assignee_id };
+      // A new case has no "before"; an updated one was visible or not under its earlier scope.
+      const wasVisible = c.is_update ? canSeeCase(ctx.actor, before) : null;
+      if (visible(c.case_id)) {
+        if (wasVisible === false) newlyVisible.add(c.case_id);
+      } else if (wasVisible === true) dropCaseIds.add(c.case_id);
+    }
+
+    // A complainant is seen through a case: only those with a case the user may see travel.
+    const complainantKeys = [...new Set(batch.filter((c) => c.table_name === 'complainants').map((c) => c.row_key))];
+    const seenComplainants = new Set(
+      (await repo.complainantCaseScopes(trx, complainantKeys)).filter((s) => canSeeCase(ctx.actor, s)).map((s) => s.complainant_id),
+    );
+    const visibleChange = (c: (typeof batch)[number]) => (c.table_name === 'complainants' ? seenComplainants.has(c.row_key) : visible(c.case_id));
+
+    // Latest state of each changed row the user may see; a deleted row travels as a tombstone.
+    const wanted = new Map<SyncedTable, Set<string>>();
+    for (const c of batch) {
+      if (!visibleChange(c) || newlyVisible.has(c.case_id ?? '')) continue;
+      const table = c.table_name as SyncedTable;
+      if (!wanted.has(table)) wanted.set(table, new Set());
+      wanted.get(table)!.add(c.row_key);
+    }
+    const changes: RowChange[] = [];
+    for (const [table, keys] of wanted) {
+      const rows = await repo.rowsByKey(trx, table, [...keys]);
+      for (const key of keys) {
+        const row = rows.get(key) ?? null;
+        changes.push({ table, key, row: row && row.deleted_at ? null : row });
       }
+    }
+    // A case reassigned to the user arrives whole: its history was logged before their cursor.
+    for (const caseId of newlyVisible)
+      for (const table of CASE_TABLES)
+        for (const { key, row } of await repo.caseRows(trx, table, caseId)) changes.push({ table, key, row: row.deleted_at ? null : row });
 
-      // A complainant is seen through a case: only those with a case the user may see travel.
-      const complainantKeys = [...new Set(batch.filter((c) => c.table_name === 'complainants').map((c) => c.row_key))];
-      const seenComplainants = new Set(
-        (await repo.complainantCaseScopes(trx, complainantKeys)).filter((s) => canSeeCase(ctx.actor, s)).map((s) => s.complainant_id),
-      );
-      const visibleChange = (c: (typeof batch)[number]) => (c.table_name === 'complainants' ? seenComplainants.has(c.row_key) : visible(c.case_id));
+    // ... and with its complainant, logged while the case was out of sight. (A new case needs no
+    // such help: intake writes its complainant row in the same transaction.)
+    const sentComplainants = new Set(changes.filter((c) => c.table === 'complainants').map((c) => c.key));
+    const missing = new Set<string>();
+    for (const c of changes)
+      if (c.table === 'cases' && c.row && newlyVisible.has(c.key) && !sentComplainants.has(String(c.row.complainant_id))) missing.add(String(c.row.complainant_id));
+    for (const [key, row] of await repo.rowsByKey(trx, 'complainants', [...missing])) changes.push({ table: 'complainants', key, row: row.deleted_at ? null : row });
 
-      // Latest state of each changed row the user may see; a deleted row travels as a tombstone.
-      const wanted = new Map<SyncedTable, Set<string>>();
-      for (const c of batch) {
-        if (!visibleChange(c) || newlyVisible.has(c.case_id ?? '')) continue;
-        const table = c.table_name as SyncedTable;
-        if (!wanted.has(table)) wanted.set(table, new Set());
-        wanted.get(table)!.add(c.row_key);
-      }
-      const changes: RowChange[] = [];
-      for (const [table, keys] of wanted) {
-        const rows = await repo.rowsByKey(trx, table, [...keys]);
-        for (const key of keys) {
-          const row = rows.get(key) ?? null;
-          changes.push({ table, key, row: row && row.deleted_at ? null : row });
-        }
-      }
-      // A case reassigned to the user arrives whole: its history was logged before their cursor.
-      for (const caseId of newlyVisible)
-        for (const table of CASE_TABLES)
-          for (const { key, row } of await repo.caseRows(trx, table, caseId)) changes.push({ table, key, row: row.deleted_at ? null : row });
-
-      // ... and with its complainant, logged while the case was out of sight. (A new case needs no
-      // such help: intake writes its complainant row in the same transaction.)
-      const sentComplainants = new Set(changes.filter((c) => c.table === 'complainants').map((c) => c.key));
-      const missing = new Set<string>();
-      for (const c of changes)
-        if (c.table === 'cases' && c.row && newlyVisible.has(c.key) && !sentComplainants.has(String(c.row.complainant_id))) missing.add(String(c.row.complainant_id));
-      for (const [key, row] of await repo.rowsByKey(trx, 'complainants', [...missing])) changes.push({ table: 'complainants', key, row: row.deleted_at ? null : row });
-
-      const last = batch[batch.length - 1];
-      const cursor = hasMore && last ? `${last.xact_id}:${last.version}` : maxCursor(`${after.xact}:${after.version}`, `${xmin}:0`);
-      return { cursor, hasMore, changes, dropCaseIds: [...dropCaseIds], reset, scope };
-    });
+    const last = batch[batch.length - 1];
+    const cursor = hasMore && last ? `${last.xact_id}:${last.version}` : maxCursor(`${after.xact}:${after.version}`, `${xmin}:0`);
+    return { cursor, hasMore, changes, dropCaseIds: [...dropCaseIds], reset, scope };
+  });
 }
 
 function maxCursor(a: string, b: string): string {

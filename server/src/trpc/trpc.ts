@@ -3,6 +3,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { ZodError } from 'zod';
 import type { DB } from '../db/database';
+import { isUniqueViolation } from '../db/pg-errors';
 import type { Actor, RequestMeta, ServiceContext, UserActor } from '../context';
 import type { ServerConfig } from '../config';
 import type { ChangeNotifier } from '../sync/change-notifier';
@@ -51,7 +52,7 @@ export function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
   if (error instanceof ZodError) return validationError(error);
   // A row that already exists (a client-chosen id used twice): a conflict, not a crash.
-  if ((error as { code?: unknown } | null)?.code === '23505') return new AppError('conflict', 'error.duplicate');
+  if (isUniqueViolation(error)) return new AppError('conflict', 'error.duplicate');
   // tRPC hands up the JSON parser's own error for a malformed body.
   if (error instanceof SyntaxError) return new AppError('bad_input', 'error.body_not_json');
   if (error instanceof TRPCError) {

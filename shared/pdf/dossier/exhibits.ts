@@ -2,8 +2,9 @@
 // records, activity logs and on-chain references as tables (repeating their header on every page),
 // chat transcripts as messages; any other file is identified by its hash (and attached). Every
 // exhibit starts on a new page, and its pages carry Bates numbers.
-import type { Content, TableColumn } from '../layout';
-import { COLOR, MARGIN } from '../layout';
+import type { Content } from '../text-layout';
+import type { TableColumn } from '../table';
+import { COLOR, MARGIN } from './layout';
 import type { Labels } from '../../dossier/format';
 import { embedPng, openWithPdfkit, type PlaceableImage } from '../images';
 import type { DossierExhibit, DossierRecord } from '../../dossier/snapshot';

@@ -15,9 +15,9 @@ import { canonical, snapshotHash as snapshotHashOf, type DossierExhibit, type Do
 import type { PdfFonts } from '../fonts';
 import { DOSSIER_RENDERER_PRODUCER } from '../../dossier/version';
 import { labelsFor, type Labels } from '../../dossier/format';
-import { COLOR, CONTENT_BOTTOM, CONTENT_WIDTH, Layout, MARGIN, PAGE } from '../layout';
-import { PDFDocument, type AfRelationship, type FontkitFont, type PdfDoc, type PdfFontHandle, type PdfRef } from '../pdf-doc';
-import { FONT_KEYS, type FontKey } from '../text-runs';
+import { COLOR, CONTENT_BOTTOM, CONTENT_WIDTH, DossierLayout, MARGIN, PAGE } from './layout';
+import { openFaces } from '../faces';
+import { PDFDocument, type AfRelationship, type PdfDoc, type PdfRef } from '../pdf-doc';
 import { analyseTrades } from '../../dossier/trade-analysis';
 import { renderExhibit } from './exhibits';
 import {
@@ -106,9 +106,9 @@ export async function renderDossier(snapshot: DossierSnapshot, assets: DossierAs
   const output = collect(doc, 2 * fileBytes + 1024 * recordCount + 64 * 1024 * 1024);
   // The originals go into the file first: their copies are garbage long before the pages' peak.
   attachFiles(doc, l, snapshot, assets.files, attachmentNames, hash, id);
-  const handles = registerFonts(doc, assets.fonts);
+  const handles = openFaces(doc, assets.fonts);
   const watermark = external ? l.t('dossier.watermark', { recipient: snapshot.recipient.name }) : null;
-  const layout: Layout = new Layout(doc, handles, () => {
+  const layout: DossierLayout = new DossierLayout(doc, handles, () => {
     if (watermark) drawWatermark(layout, watermark);
   });
 
@@ -216,8 +216,9 @@ const xmlSafe = (s: string) => s.replace(/[<>&"]/g, ' ');
  *   the XMP packet's dates are written from them;
  * - the file ID (pdfkit: an MD5 of the info dictionary): the snapshot hash's first 16 bytes;
  * - embedded files' dates (pdfkit: the file system's, for paths): the exhibits' intake times;
- * - subset tags (ABCDEF+): pdfkit derives them from the font's resource name, fixed by the
- *   registration order below; random bytes are used only for encryption, which a dossier has not;
+ * - subset tags (ABCDEF+): pdfkit derives them from the font's resource name, fixed by the order
+ *   the faces are opened in (openFaces, ../faces.ts); random bytes are used only for encryption,
+ *   which a dossier has not;
  * - name trees (destinations, embedded files) are sorted with localeCompare: their keys are chosen
  *   to sort the same in every locale.
  */
@@ -247,23 +248,6 @@ function createDocument(snapshot: DossierSnapshot, l: Labels, hash: string, id: 
   doc._id = hexBytes(hash.slice(0, 32));
   deflateStreams(doc);
   return doc;
-}
-
-// Parsed faces, kept per font file across renders: parsing and the glyph caches are the slow part of
-// a font; each document still makes its own subset.
-const parsedFonts = new WeakMap<Uint8Array, FontkitFont>();
-
-/** Registers the five faces in a fixed order, so their resource names (F2…F6) and subset tags never vary. */
-function registerFonts(doc: PdfDoc, fonts: PdfFonts): Record<FontKey, PdfFontHandle> {
-  const bytes: Record<FontKey, Uint8Array> = { sans: fonts.sansRegular, sansBold: fonts.sansBold, cjk: fonts.cjkRegular, cjkBold: fonts.cjkBold, mono: fonts.mono };
-  const handles = {} as Record<FontKey, PdfFontHandle>;
-  for (const key of FONT_KEYS) {
-    doc.registerFont(key, parsedFonts.get(bytes[key]) ?? bytes[key]);
-    doc.font(key);
-    handles[key] = doc._font;
-    parsedFonts.set(bytes[key], doc._font.font);
-  }
-  return handles;
 }
 
 /**
@@ -428,7 +412,7 @@ function tocPagesFor(entries: number): number {
   return entries <= first ? 1 : 1 + Math.ceil((entries - first) / perPage);
 }
 
-function drawContents(layout: Layout, l: Labels, toc: readonly TocEntry[], firstPage: number): void {
+function drawContents(layout: DossierLayout, l: Labels, toc: readonly TocEntry[], firstPage: number): void {
   const { doc } = layout;
   let page = firstPage;
   doc.switchToPage(page);
@@ -470,7 +454,7 @@ function drawContents(layout: Layout, l: Labels, toc: readonly TocEntry[], first
 
 // ---- page furniture ------------------------------------------------------------------------------------
 
-function drawFurniture(layout: Layout, l: Labels, snapshot: DossierSnapshot, id: string): void {
+function drawFurniture(layout: DossierLayout, l: Labels, snapshot: DossierSnapshot, id: string): void {
   const { doc } = layout;
   const pages = layout.pageCount;
   const marking = snapshot.recipient.kind === 'internal' ? l.t('dossier.confidential.internal') : l.t('dossier.confidential.external', { recipient: snapshot.recipient.name });
@@ -503,7 +487,7 @@ function drawFurniture(layout: Layout, l: Labels, snapshot: DossierSnapshot, id:
   }
 }
 
-function drawWatermark(layout: Layout, text: string): void {
+function drawWatermark(layout: DossierLayout, text: string): void {
   const { doc } = layout;
   const line = layout.lines(text, { face: 'sans', bold: true, size: 34, color: '#7d8792' }, 2000)[0]!;
   const cx = PAGE.width / 2;

@@ -1,8 +1,9 @@
 // The dossier's sections, each drawn from the snapshot in the recipient's language. Internal-only
 // material (notes, consultations, communications, approvals) appears only for internal recipients;
 // the snapshot already leaves it out for external ones, and these sections are not planned then.
-import type { Content, Layout, Span, TableColumn } from '../layout';
-import { COLOR, CONTENT_WIDTH, MARGIN } from '../layout';
+import type { Content, Span } from '../text-layout';
+import type { TableColumn } from '../table';
+import { COLOR, CONTENT_WIDTH, MARGIN, type DossierLayout } from './layout';
 import type { Labels } from '../../dossier/format';
 import { hasMessage } from '../../i18n';
 import type { PdfOutline } from '../pdf-doc';
@@ -19,7 +20,7 @@ export interface TocEntry {
 
 export interface DossierContext {
   snapshot: DossierSnapshot;
-  layout: Layout;
+  layout: DossierLayout;
   l: Labels;
   external: boolean;
   dossierId: string;

@@ -1,13 +1,23 @@
 // The transparency report as a PDF (pdfkit): a title page with the period, the headline figures and
 // the definitions, then tables and vector charts (complaints by category and by channel, outcomes,
 // response and resolution times, SLA breach rates, objection and escalation rates, satisfaction).
-// PDF/A-3b, tagged, with the document language set; fonts embedded as subsets, the CJK face for
-// Chinese runs and the Latin face for the rest, so mixed text renders without missing glyphs.
+// PDF/A-3b, tagged, with the document language set; fonts embedded as subsets.
 // Deterministic: the same stats, language and generatedAt give the same bytes (no clock, no
 // randomness, no locale-dependent formatting).
+//
+// Text goes through the PDF text engine the dossier uses too: its faces (../faces.ts), its split of
+// mixed text into runs of one face (../text-runs.ts), its line breaking (../text-layout.ts) and its
+// table columns (../table.ts). What is the report's own is its look: blocks measured before they
+// are drawn, fixed-height table rows, the charts. Its text is drawn with pdfkit's text(), shaped
+// and kerned (the dossier draws unkerned glyphs, for speed), so the engine measures it `shaped`,
+// as pdfkit draws it.
 import type { Language } from '../../domain';
-import { PDFDocument, type FontkitFont, type PdfDoc, type PdfStructElement as PdfStruct } from '../pdf-doc';
+import { PDFDocument, type PdfDoc, type PdfStructElement as PdfStruct } from '../pdf-doc';
 import type { PdfFonts } from '../fonts';
+import { openFacesOnFirstUse } from '../faces';
+import { A4 } from '../layout';
+import { columnStarts, widthsByWeight, type TableColumn } from '../table';
+import { plainText, TextLayout, type TextStyle } from '../text-layout';
 import { hasMessage, translate } from '../../i18n';
 import { OUTCOMES, type CountShare, type TransparencyStats } from '../../reports/transparency';
 
@@ -18,12 +28,9 @@ export interface RenderTransparencyOptions {
   generatedAt: Date;
 }
 
-// ---- the part of pdfkit used here --------------------------------------------------------------
-
-
 // ---- layout ------------------------------------------------------------------------------------
 
-const PAGE = { width: 595.28, height: 841.89 }; // A4
+const PAGE = A4;
 const MARGIN = { left: 56, right: 56, top: 56, bottom: 72 };
 const CONTENT_W = PAGE.width - MARGIN.left - MARGIN.right;
 const BOTTOM = PAGE.height - MARGIN.bottom;
@@ -45,10 +52,6 @@ const COLOR = {
 const OUTCOME_COLORS = ['#2e8b57', '#7fb3d5', '#17a589', '#6c3483', '#c0392b', '#95a5a6'];
 
 type Weight = 'regular' | 'bold';
-interface Run {
-  text: string;
-  cjk: boolean;
-}
 
 // ---- number and date formats (fixed, not the host's locale) ------------------------------------
 
@@ -97,8 +100,8 @@ class ReportWriter {
   readonly doc: PdfDoc;
   readonly root: PdfStruct;
   y = MARGIN.top;
-  private readonly latinHas = new Map<number, boolean>();
-  private latinFont: FontkitFont;
+  /** The text engine, measuring as pdfkit's text() draws. */
+  private readonly engine: TextLayout;
 
   constructor(
     readonly language: Language,
@@ -117,12 +120,9 @@ class ReportWriter {
       autoFirstPage: true,
       info,
     });
-    this.doc.registerFont('sans', fonts.sansRegular);
-    this.doc.registerFont('sans-bold', fonts.sansBold);
-    this.doc.registerFont('cjk', fonts.cjkRegular);
-    this.doc.registerFont('cjk-bold', fonts.cjkBold);
+    // Noto Sans is opened first (F2); the other faces as the text first needs them.
+    this.engine = new TextLayout(openFacesOnFirstUse(this.doc, fonts), 'shaped');
     this.doc.font('sans');
-    this.latinFont = this.doc._font.font;
     this.root = this.doc.struct('Document');
     this.doc.addStructure(this.root);
   }
@@ -137,37 +137,13 @@ class ReportWriter {
 
   // ---- text ----
 
-  private hasLatin(cp: number): boolean {
-    let has = this.latinHas.get(cp);
-    if (has === undefined) {
-      // CJK ideographs, kana, CJK punctuation and full-width forms always take the CJK face.
-      const cjkBlock = (cp >= 0x2e80 && cp <= 0x9fff) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xffef) || cp >= 0x20000;
-      has = !cjkBlock && this.latinFont.hasGlyphForCodePoint(cp);
-      this.latinHas.set(cp, has);
-    }
-    return has;
-  }
-
-  /** Splits text into runs for the Latin and the CJK face. */
-  runs(text: string): Run[] {
-    const out: Run[] = [];
-    for (const ch of text) {
-      const cjk = !this.hasLatin(ch.codePointAt(0)!);
-      const last = out[out.length - 1];
-      // Spaces stay with the run they are in, so "P2P 交易" keeps one Latin and one CJK run.
-      if (last && (last.cjk === cjk || ch === ' ')) last.text += ch;
-      else out.push({ text: ch, cjk });
-    }
-    return out;
-  }
-
-  private face(run: Run, weight: Weight): string {
-    return (run.cjk ? 'cjk' : 'sans') + (weight === 'bold' ? '-bold' : '');
+  private style(size: number, weight: Weight): TextStyle {
+    return { face: 'sans', bold: weight === 'bold', size, color: COLOR.text };
   }
 
   width(text: string, size: number, weight: Weight = 'regular'): number {
     let w = 0;
-    for (const run of this.runs(text)) w += this.doc.font(this.face(run, weight)).fontSize(size).widthOfString(run.text);
+    for (const run of this.engine.runs(text, 'sans', weight === 'bold')) w += this.engine.measure(run.font, size, run.text);
     return w;
   }
 
@@ -177,7 +153,7 @@ class ReportWriter {
    */
   line(text: string, x: number, baseline: number, o: { size: number; weight?: Weight; color?: string; align?: 'left' | 'right' | 'center'; maxWidth?: number }) {
     const weight = o.weight ?? 'regular';
-    let s = text;
+    let s = plainText(text);
     if (o.maxWidth !== undefined && this.width(s, o.size, weight) > o.maxWidth) {
       while (s.length > 1 && this.width(`${s}…`, o.size, weight) > o.maxWidth) s = s.slice(0, -1);
       s = `${s.trimEnd()}…`;
@@ -187,43 +163,16 @@ class ReportWriter {
     if (o.align === 'right' && o.maxWidth !== undefined) cx = x + o.maxWidth - w;
     if (o.align === 'center' && o.maxWidth !== undefined) cx = x + (o.maxWidth - w) / 2;
     this.doc.fillColor(o.color ?? COLOR.text);
-    for (const run of this.runs(s)) {
-      this.doc.font(this.face(run, weight)).fontSize(o.size);
+    for (const run of this.engine.runs(s, 'sans', weight === 'bold')) {
+      this.doc.font(run.font).fontSize(o.size);
       this.doc.text(run.text, cx, baseline, { lineBreak: false, baseline: 'alphabetic' });
-      cx += this.doc.widthOfString(run.text);
+      cx += this.engine.measure(run.font, o.size, run.text);
     }
   }
 
-  /** Breaks text into lines no wider than `width`: Latin words stay whole, CJK breaks between characters. */
+  /** Breaks text into lines no wider than `width` (no lines for blank text). */
   wrap(text: string, width: number, size: number, weight: Weight = 'regular'): string[] {
-    // Tokens: a Latin word with its trailing spaces, or one CJK character (closing punctuation
-    // stays with the character before it, opening punctuation with the one after).
-    const tokens: string[] = [];
-    const closing = /^[\uff0c\u3002\u3001\uff1b\uff1a\uff1f\uff01\uff09\u300d\u300f\u300b\u3009\u3011\u201d\u2019%,.;:?!)\]]$/u;
-    const opening = /^[\uff08\u300c\u300e\u300a\u3008\u3010\u201c\u2018(\[]$/u;
-    let pendingOpen = '';
-    for (const m of text.matchAll(/[\p{Script=Han}\u3000-\u303f\uff00-\uffef]|[^\s\p{Script=Han}\u3000-\u303f\uff00-\uffef]+\s*|\s+/gu)) {
-      const tok = m[0];
-      if (opening.test(tok)) {
-        pendingOpen += tok;
-        continue;
-      }
-      if (closing.test(tok) && tokens.length > 0 && !pendingOpen) tokens[tokens.length - 1] += tok;
-      else tokens.push(pendingOpen + tok);
-      pendingOpen = '';
-    }
-    if (pendingOpen) tokens.push(pendingOpen);
-    const lines: string[] = [];
-    let current = '';
-    for (const tok of tokens) {
-      const candidate = current + tok;
-      if (current !== '' && this.width(candidate.trimEnd(), size, weight) > width) {
-        lines.push(current.trimEnd());
-        current = tok.trimStart();
-      } else current = candidate;
-    }
-    if (current.trim() !== '') lines.push(current.trimEnd());
-    return lines;
+    return text.trim() === '' ? [] : this.engine.lineTexts(text, this.style(size, weight), width);
   }
 
   lineHeight(size: number): number {
@@ -304,7 +253,8 @@ class ReportWriter {
 
   /**
    * A table with a header row, `width` wide at `x`; columns get `widths` (fractions of the table's
-   * width); the first column is left-aligned and the others, numbers, right-aligned.
+   * width); the first column is left-aligned and the others, numbers, right-aligned. One line a
+   * cell, cut with an ellipsis if it must be.
    */
   tableBlock(header: string[], rows: string[][], o: { widths: number[]; boldLast?: boolean; x?: number; width?: number }): Block {
     const size = 9;
@@ -312,9 +262,9 @@ class ReportWriter {
     const headH = 20;
     const x0 = o.x ?? MARGIN.left;
     const tableW = o.width ?? CONTENT_W;
-    const widths = o.widths.map((f) => f * tableW);
-    const xs = widths.map((_, i) => x0 + widths.slice(0, i).reduce((a, b) => a + b, 0));
-    const align = header.map((_, i) => (i === 0 ? 'left' : 'right') as 'left' | 'right');
+    const columns: TableColumn[] = header.map((h, i) => ({ header: h, weight: o.widths[i]!, align: i === 0 ? 'left' : 'right' }));
+    const widths = widthsByWeight(columns, tableW);
+    const xs = columnStarts(x0, widths);
     return {
       height: headH + rows.length * rowH + 6,
       draw: (top: number) => {
@@ -330,7 +280,7 @@ class ReportWriter {
         this.root.add(table);
         const cell = (type: 'TH' | 'TD', text: string, col: number, baseline: number, weight: Weight) =>
           this.doc.struct(type, type === 'TH' ? { scope: 'Column' } : {}, [
-            () => this.line(text, xs[col]! + 5, baseline, { size, weight, color: type === 'TH' ? COLOR.muted : COLOR.text, align: align[col], maxWidth: widths[col]! - 10 }),
+            () => this.line(text, xs[col]! + 5, baseline, { size, weight, color: type === 'TH' ? COLOR.muted : COLOR.text, align: columns[col]!.align, maxWidth: widths[col]! - 10 }),
           ]);
         const head = this.doc.struct('TR');
         table.add(head);

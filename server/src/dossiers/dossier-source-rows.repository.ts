@@ -1,7 +1,9 @@
-// The rows a dossier is built from, as the server holds them: the same tables and columns the
-// workstation holds after a sync (desktop/main/dossier-rows.ts reads its copy), through the same
-// loader (shared/dossier/source-rows.ts), so that buildDossierSnapshot gives the same snapshot from either. Columns never sent to a workstation
-// (password hashes, emails, search text) are left out here too.
+// SQL of a dossier's source rows: the case's rows a dossier is built from (not the dossiers table,
+// which is dossiers.repository.ts), as the server holds them. They are the same tables and columns
+// the workstation holds after a sync (desktop/main/dossier-rows.ts reads its copy), read through
+// the same loader (shared/dossier/source-rows.ts), so that buildDossierSnapshot gives the same
+// snapshot from either. Columns never sent to a workstation (password hashes, emails, search text)
+// are left out here too.
 //
 // For an external recipient (an arbitrator or mediator) the rows are cut down before the builder
 // redacts: internal-only exhibits, their records, custody, redactions and intake events are left
