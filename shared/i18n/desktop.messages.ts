@@ -23,6 +23,9 @@ export const desktopMessages = {
     'desktop.mutation.recordSatisfaction': 'Record satisfaction',
     'desktop.mutation.updateCaseFields': 'Edit the case',
     'desktop.mutation.recordDossierExport': 'Record a dossier exported offline',
+    'workstation.validation.range_reversed': 'The upper bound is below the lower bound.',
+    'workstation.validation.draft_key': 'Not a valid draft name.',
+    'workstation.validation.event_kind': 'Not a valid kind of timeline event.',
   },
   'zh-CN': {
     'desktop.data_dir_in_use': 'Arbitra 已在使用此数据文件夹（进程 {pid}）。请切换到该窗口，或将其关闭后重试。文件夹：{dataDir}',
@@ -44,5 +47,8 @@ export const desktopMessages = {
     'desktop.mutation.recordSatisfaction': '记录满意度',
     'desktop.mutation.updateCaseFields': '编辑案件',
     'desktop.mutation.recordDossierExport': '记录离线导出的卷宗',
+    'workstation.validation.range_reversed': '上限低于下限。',
+    'workstation.validation.draft_key': '草稿名称无效。',
+    'workstation.validation.event_kind': '时间线事件类型无效。',
   },
 } as const;
