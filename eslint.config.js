@@ -45,13 +45,14 @@ const serverExceptRouterType = {
 // desktop/main (and the preload) is '../../desktop/main/…' from portal/ and '../../main' or '../../main/…'
 // from the renderer or desktop/contract (which would also flag a renderer file importing its own entry
 // src/main.ts from a subfolder; nothing does).
+// The one exception: the type of the contract router (desktop/main/contract/router.ts, itself
+// browser-safe), which types the renderer's tRPC client; `import type` only.
+const DESKTOP_NODE_MESSAGE = 'desktop/main is the Node engine (and desktop/preload its Electron bridge): the renderer reaches it only through desktop/contract (IPC or loopback HTTP).';
 const desktopNode = {
   paths: [],
   patterns: [
-    {
-      regex: '^(\\./)?(\\.\\./)+(desktop/)?(main|preload)(/|$)',
-      message: 'desktop/main is the Node engine (and desktop/preload its Electron bridge): the renderer reaches it only through desktop/contract (IPC or loopback HTTP).',
-    },
+    { regex: '^(\\./)?(\\.\\./)+(desktop/)?(main|preload)(/|$)(?!contract/router$)', message: DESKTOP_NODE_MESSAGE },
+    { regex: '^(\\./)?(\\.\\./)+(desktop/)?main/contract/router$', allowTypeImports: true, message: `${DESKTOP_NODE_MESSAGE} Only \`import type { WorkstationRouter }\` is allowed.` },
   ],
 };
 const desktopAny = { paths: [], patterns: [{ regex: '^(\\./)?(\\.\\./)+desktop/', message: 'shared/ is used by every part and must not depend on desktop/.' }] };
@@ -73,7 +74,7 @@ function restrict(...blocks) {
 // ---- the zones ----------------------------------------------------------------------------------
 
 /** Browser code: the two Vue apps and the renderer↔engine contract the renderer imports. */
-const WEB = ['desktop/renderer/**', 'portal/**', 'desktop/contract/**'];
+const WEB = ['desktop/renderer/**', 'portal/**', 'desktop/contract/**', 'desktop/main/contract/router.ts'];
 /** Node files that live beside browser code (build configs). */
 const WEB_BUILD_CONFIGS = ['portal/*.config.*', 'desktop/renderer/*.config.*'];
 const SHARED = ['shared/**'];
@@ -151,6 +152,7 @@ export default defineConfig(
   {
     // The workstation engine and preload reach the server over HTTP only (tRPC client typed by AppRouter).
     files: DESKTOP_NODE,
+    ignores: ['desktop/main/contract/router.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': restrict(serverExceptRouterType) },
   },
 );

@@ -26,6 +26,8 @@ export const desktopMessages = {
     'workstation.validation.range_reversed': 'The upper bound is below the lower bound.',
     'workstation.validation.draft_key': 'Not a valid draft name.',
     'workstation.validation.event_kind': 'Not a valid kind of timeline event.',
+    'workstation.session.locked': 'This workstation is locked. Sign in or unlock it to continue.',
+    'workstation.session.revoked': 'This workstation was revoked by an administrator. Its local data has been erased; sign in again to register it.',
   },
   'zh-CN': {
     'desktop.data_dir_in_use': 'Arbitra 已在使用此数据文件夹（进程 {pid}）。请切换到该窗口，或将其关闭后重试。文件夹：{dataDir}',
@@ -50,5 +52,7 @@ export const desktopMessages = {
     'workstation.validation.range_reversed': '上限低于下限。',
     'workstation.validation.draft_key': '草稿名称无效。',
     'workstation.validation.event_kind': '时间线事件类型无效。',
+    'workstation.session.locked': '此工作站已锁定。请登录或解锁后继续。',
+    'workstation.session.revoked': '此工作站已被管理员吊销，本地数据已清除。请重新登录以重新注册。',
   },
 } as const;
