@@ -16,8 +16,11 @@ import { escalationMessages } from './escalation.messages';
 import { dossierMessages } from './dossier.messages';
 import { dossierJobsMessages } from './dossier-jobs.messages';
 import { reportMessages } from './report.messages';
+import { workstationAppMessages } from './workstation-app.messages';
+import { workspaceMessages } from './workspace.messages';
+import { workstationMessages } from './workstation.messages';
 
-const SOURCES = [coreMessages, lifecycleMessages, rulesMessages, domainMessages, authMessages, appMessages, vaultMessages, caseMessages, evidenceMessages, syncMessages, escalationMessages, desktopMessages, dossierJobsMessages, reportMessages, dossierMessages];
+const SOURCES = [coreMessages, lifecycleMessages, rulesMessages, domainMessages, authMessages, appMessages, vaultMessages, caseMessages, evidenceMessages, syncMessages, escalationMessages, desktopMessages, dossierJobsMessages, reportMessages, dossierMessages, workstationMessages];
 
 export const messages: Record<Language, Record<string, string>> = {
   en: Object.assign({}, ...SOURCES.map((s) => s.en)),
