@@ -36,6 +36,9 @@ const forbidden: Case[] = [
   ['portal/src/x.ts', "import type { AppRouter } from '../../server/src/trpc/app-router';\nexport type A = AppRouter;", 'server/ is Node-only'],
   ['portal/src/x.ts', "import { renderDossier } from '../../shared/pdf/dossier/render';\nexport const r = renderDossier;", 'shared/pdf is Node-only'],
   ['portal/src/x.ts', "import { SyncEngine } from '../../desktop/main/sync-engine';\nexport const e = SyncEngine;", 'desktop/main is the Node engine'],
+  ['desktop/renderer/src/contract/x.ts', "import { workstationRouter } from '../../../main/contract/router';\nexport const r = workstationRouter;", 'Only `import type { WorkstationRouter }`'],
+  ['desktop/renderer/src/contract/x.ts', "import type { SyncEngine } from '../../../main/sync-engine';\nexport type E = SyncEngine;", 'desktop/main is the Node engine'],
+  ['desktop/main/contract/router.ts', "import { SyncEngine } from '../sync-engine';\nimport fs from 'node:fs';\nexport const e = [SyncEngine, fs];", 'Node built-in'],
   ['desktop/contract/x.ts', "import type { LocalDb } from '../main/store/local-db';\nexport type L = LocalDb;", 'desktop/main is the Node engine'],
   // Pure shared code: no server, no desktop, no shared/pdf, no Node.
   ['shared/x.ts', "import { receiveComplaint } from '../server/src/cases/cases.service';\nexport const r = receiveComplaint;", 'server/ is Node-only'],
@@ -90,6 +93,7 @@ const allowed: Case[] = [
     'a service calls repositories and services',
   ],
   ['desktop/main/x.ts', "import type { AppRouter } from '../../server/src/trpc/app-router';\nexport type A = AppRouter;", 'the tRPC client is typed by the router'],
+  ['desktop/renderer/src/contract/x.ts', "import type { WorkstationRouter } from '../../../main/contract/router';\nexport type R = WorkstationRouter;", "the renderer's client is typed by the contract router"],
   ['desktop/main/store/x.ts', "import { type AppRouter } from '../../../server/src/trpc/app-router';\nexport type A = AppRouter;", 'the same, as an inline type import'],
   ['desktop/main/x.ts', "import fs from 'node:fs';\nimport { renderDossier } from '../../shared/pdf/dossier/render';\nexport const r = [fs, renderDossier];", 'the engine renders dossiers offline'],
   ['test/server/x.test.ts', "import { buildApp } from '../../server/src/http/app';\nexport const b = buildApp;", 'tests reach every part'],
