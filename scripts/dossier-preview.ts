@@ -12,8 +12,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import sparticuz from '@sparticuz/chromium';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './lib/chromium';
 import { renderDossier } from '../shared/pdf/dossier/render';
 // tsx resolves `.node` as a native addon: the loader is named with its `.ts`.
 import { loadPdfFonts } from '../shared/pdf/fonts';
@@ -117,11 +116,7 @@ async function rasterise(rendered: Rendered[]): Promise<void> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  sparticuz.setGraphicsMode = false;
-  const executablePath = await sparticuz.executablePath();
-  // Playwright passes its own --headless; no background connections on this closed network.
-  const launchArgs = [...sparticuz.args.filter((a) => !a.startsWith('--headless')), '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-  const browser = await chromium.launch({ executablePath, args: launchArgs, headless: true });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1000, height: 1300 } });
     await page.goto(origin);

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import sparticuz from '@sparticuz/chromium';
+import { chromiumSetup as sharedChromiumSetup, type ChromiumSetup } from '../../scripts/lib/chromium';
 import { chromium as playwright, type BrowserContext } from 'playwright-core';
 
 export const SAMPLE_MS = 50;
@@ -177,28 +177,9 @@ export async function serveDossier(html: string, fontFiles: Readonly<Record<stri
 
 // ---- The browser --------------------------------------------------------------------------------
 
-export interface ChromiumSetup {
-  executablePath: string;
-  args: string[];
-  /** Time @sparticuz/chromium took to find or unpack the binary (first use on a machine: it inflates it into the temp dir). */
-  unpackMs: number;
-}
-
-export async function chromiumSetup(): Promise<ChromiumSetup> {
-  // No WebGL stack (SwiftShader) for printing; --disable-gpu below.
-  sparticuz.setGraphicsMode = false;
-  const t = performance.now();
-  const executablePath = await sparticuz.executablePath();
-  const unpackMs = performance.now() - t;
-  // Playwright passes its own --headless; @sparticuz's `--headless='shell'` (quotes and all) would
-  // reach Chromium as a second, different value.
-  const args = sparticuz.args.filter((a) => !a.startsWith('--headless'));
-  // What this closed network needs (/work/.library/env/machines/node.md, "Known to work"): no
-  // background connections that would be refused, no first-run work.
-  for (const a of ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'])
-    if (!args.includes(a)) args.push(a);
-  return { executablePath, args, unpackMs };
-}
+export type { ChromiumSetup } from '../../scripts/lib/chromium';
+/** The dossier bench's browser: one process (--single-process), so its memory is one process tree to read. */
+export const chromiumSetup = () => sharedChromiumSetup({ singleProcess: true });
 
 export interface ChromiumRun {
   launchMs: number;
