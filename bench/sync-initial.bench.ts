@@ -38,6 +38,7 @@ import { SyncEngine, type SyncTransport } from '../desktop/main/sync-engine';
 import type { PullInput, PullResult, PushInput, PushResult } from '../shared/sync/protocol';
 import type { Role } from '../shared/domain';
 import { benchWorkspace } from './lib/workspace';
+import { seedCaseDataSet } from './lib/case-data-set';
 
 const CASES = Number(process.env.BENCH_SYNC_CASES ?? 10_000);
 if (!Number.isInteger(CASES) || CASES < 100 || CASES > 1_000_000) throw new Error('BENCH_SYNC_CASES: an integer between 100 and 1,000,000');
@@ -119,76 +120,8 @@ interface Env {
 // ---------------------------------------------------------------------------------------------
 // The data set, inserted the way production rows would be: through the tables' triggers.
 
-/**
- * A deterministic uuid from a label and a number (md5 with the version 4 and RFC 4122 variant
- * nibbles set, as the API's uuid validation wants), so rows can point at each other in SQL.
- */
-const uuidOf = (label: string, n: string) => sql.raw(`overlay(overlay(md5('${label}-' || ${n}) placing '4' from 13) placing '8' from 17)::uuid`);
-
 async function seedDataSet(db: DB, teamId: string, specialistId: string) {
-  const n = CASES;
-  const t0 = performance.now();
-  await sql`
-    insert into complainants (id, exchange_uid, vip_level, region, language, created_at)
-    select ${uuidOf('complainant', 'i')}, 'bench-uid-' || i, i % 10, (array['SG','HK','AE','DE','BR'])[1 + i % 5], case when i % 3 = 0 then 'zh-CN' else 'en' end,
-           now() - (i || ' minutes')::interval
-      from generate_series(1, ${n}) i`.execute(db);
-  await sql`
-    insert into complainant_pii (complainant_id, name, email, phone)
-    select ${uuidOf('complainant', 'i')}, '用户 ' || i, 'bench' || i || '@mail.example.com', '+65 8' || lpad(i::text, 7, '0')
-      from generate_series(1, ${n}) i`.execute(db);
-  log(`  complainants: ${fmtS(performance.now() - t0)}`);
-
-  let t = performance.now();
-  await sql`
-    insert into cases (id, case_number, channel, complainant_id, category, subcategory, description, language, usd_equivalent, urgent, tier, priority,
-                       status, team_id, assignee_id, occurred_at, received_at, first_response_due_at, resolution_due_at, created_at, updated_at, handler_summary, next_action)
-    select ${uuidOf('case', 'i')}, 'ARB-2026-' || lpad(i::text, 6, '0'), (array['ticket','live_chat','email','web_form','app_feedback'])[1 + i % 5],
-           ${uuidOf('complainant', 'i')}, 'trade', (array['slippage','order_error','liquidation','execution_price'])[1 + i % 4],
-           'Market order ' || i || ' filled far from the quoted price during the volatility spike; the complainant asks for the difference back. 市价单成交价格偏离报价。',
-           case when i % 3 = 0 then 'zh-CN' else 'en' end, (1000 + i * 7.25)::numeric, i % 17 = 0, 'L2', (array['low','normal','high','urgent'])[1 + i % 4],
-           (array['investigation','assessment','initial_review','resolution_proposed'])[1 + i % 4], ${teamId}::uuid, case when i % 2 = 0 then ${specialistId}::uuid end,
-           now() - interval '40 days' + (i || ' seconds')::interval, now() - interval '30 days' + (i || ' seconds')::interval,
-           now() - interval '29 days' + (i || ' seconds')::interval, now() - interval '20 days' + (i || ' seconds')::interval,
-           now() - interval '30 days', now() - interval '1 day', 'Checked the order book at the fill time; waiting for the matching-engine log.', 'Ask risk for the liquidation trace'
-      from generate_series(1, ${n}) i`.execute(db);
-  await sql`
-    insert into case_amounts (id, case_id, asset, amount, usd_rate, usd_value)
-    select ${uuidOf('amount', 'i')}, ${uuidOf('case', 'i')}, 'USDT', (1000 + i * 7.25)::numeric, 1, (1000 + i * 7.25)::numeric
-      from generate_series(1, ${n}) i`.execute(db);
-  log(`  cases: ${fmtS(performance.now() - t)}`);
-
-  t = performance.now();
-  const exhibits = n * EXHIBITS_PER_CASE;
-  await sql`
-    insert into blobs (sha256, size, media_type, store, created_at)
-    select encode(sha256(('bench-blob-' || i)::bytea), 'hex'), 20000 + i, 'text/csv', 'fs', now() - interval '30 days'
-      from generate_series(1, ${exhibits}) i`.execute(db);
-  await sql`
-    insert into exhibits (id, case_id, blob_sha256, side, seq, exhibit_number, type, source, file_name, media_type, size, description, taken_in_by, taken_in_at,
-                          parse_status, metadata, record_count)
-    select ${uuidOf('exhibit', 'i')}, ${uuidOf('case', `((i - 1) / ${EXHIBITS_PER_CASE} + 1)`)}, encode(sha256(('bench-blob-' || i)::bytea), 'hex'),
-           'complainant', (i - 1) % ${EXHIBITS_PER_CASE} + 1, 'C-' || ((i - 1) % ${EXHIBITS_PER_CASE} + 1), 'trade_records', 'live_chat',
-           'binance-trades-' || i || '.csv', 'text/csv', 20000 + i, 'Spot trade history exported by the complainant', ${specialistId}::uuid, now() - interval '29 days',
-           'parsed', jsonb_build_object('format', 'binance_spot_trades', 'rows', 40, 'columns', jsonb_build_array('Date(UTC)','Pair','Side','Price','Executed','Amount','Fee')), 40
-      from generate_series(1, ${exhibits}) i`.execute(db);
-  log(`  exhibits: ${fmtS(performance.now() - t)}`);
-
-  t = performance.now();
-  const events = n * EVENTS_PER_CASE;
-  await sql`
-    insert into case_events (id, case_id, type, actor_id, at, payload)
-    select ${uuidOf('event', 'i')}, ${uuidOf('case', `((i - 1) / ${EVENTS_PER_CASE} + 1)`)},
-           (array['case.received','case.classified','case.assigned','note.added','communication.logged','consultation.asked','consultation.answered','case.transition','case.fields_updated','note.added'])[1 + (i - 1) % 10],
-           ${specialistId}::uuid, now() - interval '30 days' + (i || ' seconds')::interval,
-           jsonb_build_object('step', (i - 1) % ${EVENTS_PER_CASE} + 1, 'from', 'investigation', 'to', 'assessment',
-                              'note', 'Asked the complainant for the order id and the screenshots of the quote; 已联系用户补充材料。')
-      from generate_series(1, ${events}) i`.execute(db);
-  log(`  timeline events: ${fmtS(performance.now() - t)}`);
-  t = performance.now();
-  await sql`vacuum analyze`.execute(db);
-  log(`  vacuum analyze: ${fmtS(performance.now() - t)}`);
-  return { ms: performance.now() - t0 };
+  return seedCaseDataSet(db, { cases: CASES, exhibitsPerCase: EXHIBITS_PER_CASE, eventsPerCase: EVENTS_PER_CASE, teamId, assigneeIds: [specialistId], log });
 }
 
 async function serverCounts(db: DB) {
