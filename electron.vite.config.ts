@@ -1,7 +1,7 @@
 // Builds the workstation: Electron main process, preload bridge and the Vue renderer.
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
-import vue from '@vitejs/plugin-vue';
+import { PROJECT_ROOT, rendererViteConfig } from './renderer.vite.config';
 
 export default defineConfig({
   main: {
@@ -9,10 +9,10 @@ export default defineConfig({
       outDir: 'out/main',
       rollupOptions: {
         input: {
-          index: resolve(__dirname, 'desktop/main/index.ts'),
+          index: resolve(PROJECT_ROOT, 'desktop/main/index.ts'),
           // The PDF worker thread (offline dossier export): its own entry, out/main/pdf-worker.js, which
           // shared/pdf/worker/run-in-worker.ts starts when it runs bundled in out/main/.
-          'pdf-worker': resolve(__dirname, 'shared/pdf/worker/worker.ts'),
+          'pdf-worker': resolve(PROJECT_ROOT, 'shared/pdf/worker/worker.ts'),
         },
       },
     },
@@ -21,15 +21,9 @@ export default defineConfig({
     build: {
       outDir: 'out/preload',
       // A sandboxed preload must be CommonJS.
-      rollupOptions: { input: { index: resolve(__dirname, 'desktop/preload/index.ts') }, output: { format: 'cjs', entryFileNames: '[name].cjs' } },
+      rollupOptions: { input: { index: resolve(PROJECT_ROOT, 'desktop/preload/index.ts') }, output: { format: 'cjs', entryFileNames: '[name].cjs' } },
     },
   },
-  renderer: {
-    root: resolve(__dirname, 'desktop/renderer'),
-    plugins: [vue()],
-    build: {
-      outDir: resolve(__dirname, 'out/renderer'),
-      rollupOptions: { input: { index: resolve(__dirname, 'desktop/renderer/index.html') } },
-    },
-  },
+  // The same renderer configuration the browser shell builds with (renderer.vite.config.ts).
+  renderer: rendererViteConfig(),
 });

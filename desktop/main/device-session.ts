@@ -116,6 +116,27 @@ export class DeviceSession {
     return this.identityOf(d);
   }
 
+  /** Who registered this workstation, without unlocking it (the unlock screen names them); null when not registered. */
+  registration(): { serverUrl: string; deviceId: string; userId: string; email: string; displayName: string; role: string; language: string } | null {
+    if (!this.registered()) return null;
+    const d = this.read();
+    return { serverUrl: d.serverUrl, deviceId: d.deviceId, userId: d.userId, email: d.email, displayName: d.displayName, role: d.role, language: d.language };
+  }
+
+  /** The server accepted this password (it may have changed there): offline unlock takes it from now on. */
+  async rememberPassword(password: string): Promise<void> {
+    const d = this.read();
+    let same = false;
+    try {
+      same = await verify(d.verifier, password);
+    } catch {
+      same = false;
+    }
+    if (same) return;
+    d.verifier = await hash(password, { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+    this.write(d);
+  }
+
   /** The server answered: the offline period starts again from now. */
   recordOnline(now = new Date()): void {
     const d = this.read();

@@ -4,12 +4,18 @@ import type { AppRouter } from '../../server/src/trpc/app-router';
 import type { PullInput, PullResult, PushInput, PushResult } from '../../shared/sync/protocol';
 import { TransportRefusal, type SyncTransport } from './sync-engine';
 
-export function serverClient(serverUrl: string, token: string | null, language: 'en' | 'zh-CN' = 'en') {
+/**
+ * The header the server requires on every state-changing request (server/src/http/csrf.ts): a
+ * cross-site form post cannot send it.
+ */
+export const CSRF_HEADERS = { 'x-arbitra-csrf': '1' } as const;
+
+export function serverClient(serverUrl: string, token: string | null | undefined, language: 'en' | 'zh-CN' = 'en') {
   return createTRPCClient<AppRouter>({
     links: [
       httpLink({
         url: `${serverUrl.replace(/\/$/, '')}/trpc`,
-        headers: () => ({ ...(token ? { authorization: `Bearer ${token}` } : {}), 'accept-language': language }),
+        headers: () => ({ ...(token ? { authorization: `Bearer ${token}` } : {}), 'accept-language': language, ...CSRF_HEADERS }),
       }),
     ],
   });

@@ -19,8 +19,9 @@ import { reportMessages } from './report.messages';
 import { workstationAppMessages } from './workstation-app.messages';
 import { workspaceMessages } from './workspace.messages';
 import { workstationMessages } from './workstation.messages';
+import { workstationShellMessages } from './workstation-shell.messages';
 
-const SOURCES = [coreMessages, lifecycleMessages, rulesMessages, domainMessages, authMessages, appMessages, vaultMessages, caseMessages, evidenceMessages, syncMessages, escalationMessages, desktopMessages, dossierJobsMessages, reportMessages, dossierMessages, workstationMessages];
+const SOURCES = [coreMessages, lifecycleMessages, rulesMessages, domainMessages, authMessages, appMessages, vaultMessages, caseMessages, evidenceMessages, syncMessages, escalationMessages, desktopMessages, dossierJobsMessages, reportMessages, dossierMessages, workstationMessages, workstationAppMessages, workspaceMessages, workstationShellMessages];
 
 export const messages: Record<Language, Record<string, string>> = {
   en: Object.assign({}, ...SOURCES.map((s) => s.en)),

@@ -42,8 +42,10 @@ describe('local schema', () => {
   it('has every synced table with the server’s columns and types, minus the withheld ones', async () => {
     const [serverColumns, localColumns] = await Promise.all([columnsOf(server.db), columnsOf(store.db)]);
     const expected = new Map([...serverColumns].filter(([, c]) => !(WITHHELD_COLUMNS[c.table_name as keyof typeof WITHHELD_COLUMNS] ?? []).includes(c.column_name)));
-    // Local additions: the optimistic mark on every table, and the case's own search text.
-    const localOnly = new Set([...SYNCED_TABLE_NAMES.map((t) => `${t}.pending_seq`), 'cases.search_text']);
+    // Local additions: the optimistic mark on every table, the case's own search text, and the queue's
+    // copies and ranks on cases (filled by triggers; the queue filters and sorts on them).
+    const queueColumns = ['queue_vip_level', 'queue_exchange_uid', 'queue_assignee_name', 'sla_due', 'queue_search', 'status_rank', 'priority_rank'].map((c) => `cases.${c}`);
+    const localOnly = new Set([...SYNCED_TABLE_NAMES.map((t) => `${t}.pending_seq`), 'cases.search_text', ...queueColumns]);
 
     const missing = [...expected.keys()].filter((k) => !localColumns.has(k));
     const extra = [...localColumns.keys()].filter((k) => !expected.has(k) && !localOnly.has(k));

@@ -12,7 +12,9 @@ type Db = Kysely<LocalDatabase>;
 /** Columns a table holds locally (name → Postgres type name), without generated and local-only ones. */
 export type TableColumns = ReadonlyMap<string, string>;
 
-const LOCAL_ONLY_COLUMNS = new Set(['pending_seq']);
+// The optimistic mark, and the queue columns triggers copy onto cases from their complainant and assignee
+// (migration 2026-12-01T1000-workstation): never the server's, kept up to date by the triggers alone.
+const LOCAL_ONLY_COLUMNS = new Set(['pending_seq', 'queue_vip_level', 'queue_exchange_uid', 'queue_assignee_name']);
 const columnCache = new WeakMap<object, Promise<ReadonlyMap<string, TableColumns>>>();
 
 /**

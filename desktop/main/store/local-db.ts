@@ -12,6 +12,7 @@ import { EXACT_PARSERS, PGliteDialect } from './pglite-dialect';
 import type { LocalDatabase } from './local-schema';
 import * as local1100 from './migrations/2026-11-21T1100-local';
 import * as local1200 from './migrations/2026-11-21T1200-escalations';
+import * as local1201 from './migrations/2026-12-01T1000-workstation';
 
 export type LocalDb = Kysely<LocalDatabase>;
 
@@ -19,6 +20,7 @@ export type LocalDb = Kysely<LocalDatabase>;
 export const LOCAL_MIGRATIONS: Record<string, Migration> = {
   '2026-11-21T1100-local': local1100,
   '2026-11-21T1200-escalations': local1200,
+  '2026-12-01T1000-workstation': local1201,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

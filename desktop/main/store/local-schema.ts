@@ -107,6 +107,16 @@ export interface LocalCases extends Synced {
   updated_at: Timestamp | null;
   /** Local only, generated: the case's own searchable text. */
   search_text: ColumnType<string, never, never>;
+  /** Local only, kept by triggers: the complainant's VIP level and exchange UID, the assignee's name (queue filters and sorts). */
+  queue_vip_level: ColumnType<number | null, never, never>;
+  queue_exchange_uid: ColumnType<string | null, never, never>;
+  queue_assignee_name: ColumnType<string | null, never, never>;
+  /** Local only, generated: the earliest SLA deadline still open, and the lifecycle and priority ranks. */
+  sla_due: ColumnType<Date | null, never, never>;
+  /** Local only, generated: search_text and the exchange UID, lowered (queue search). */
+  queue_search: ColumnType<string, never, never>;
+  status_rank: ColumnType<number | null, never, never>;
+  priority_rank: ColumnType<number | null, never, never>;
 }
 
 export interface LocalCaseAmounts extends Synced {
@@ -361,6 +371,29 @@ export interface LocalOptimisticBase {
   row: Json<Record<string, unknown>> | null;
 }
 
+/** When the user last opened a case: the newest timeline event they had seen then (unread marks). */
+export interface LocalReadMarks {
+  case_id: string;
+  seen_at: Timestamp;
+  marked_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** Long text typed on the workstation and not yet sent (a note, findings, a message), by draft key. */
+export interface LocalDrafts {
+  key: string;
+  text: string;
+  saved_at: Timestamp;
+}
+
+/** The user's own queue views (the built-in ones are not stored). */
+export interface LocalSavedViews {
+  id: string;
+  name: string;
+  filter: Json<Record<string, unknown>>;
+  sort: Json<Record<string, unknown>>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface LocalDatabase {
   teams: LocalTeams;
   users: LocalUsers;
@@ -391,6 +424,9 @@ export interface LocalDatabase {
   rejections: LocalRejections;
   meta: LocalMeta;
   optimistic_base: LocalOptimisticBase;
+  read_marks: LocalReadMarks;
+  drafts: LocalDrafts;
+  saved_views: LocalSavedViews;
 }
 
 export type LocalCase = Selectable<LocalCases>;

@@ -194,13 +194,14 @@ async function roleOf(trx: Trx, ctx: LocalMutationContext): Promise<Role | null>
 }
 
 /** The approval threshold is a server setting: known when given or kept in meta, unknown otherwise. */
-async function thresholdOf(trx: Trx, ctx: LocalMutationContext): Promise<Knowable<string>> {
+async function thresholdOf(trx: Trx, ctx: Pick<LocalMutationContext, 'approvalThresholdUsd'>): Promise<Knowable<string>> {
   if (ctx.approvalThresholdUsd !== undefined) return known(ctx.approvalThresholdUsd);
   const stored = await getMeta<string | number>(trx, 'approvalThresholdUsd');
   return stored === null ? unknown('approval_threshold') : known(String(stored));
 }
 
-async function gatherFacts(trx: Trx, c: LocalCase, ctx: LocalMutationContext): Promise<LifecycleFacts> {
+/** The lifecycle facts of a local case, as the preview decides with them (also read by the workstation's case view). */
+export async function gatherFacts(trx: Trx, c: LocalCase, ctx: Pick<LocalMutationContext, 'userId' | 'approvalThresholdUsd'>): Promise<LifecycleFacts> {
   const [assessment, remedies, classified, pending, threshold] = await Promise.all([
     trx.selectFrom('assessments').select('id').where('case_id', '=', c.id).where('superseded_at', 'is', null).executeTakeFirst(),
     trx.selectFrom('remedies').select(['kind', 'status', 'asset', 'usd_value', 'proposed_by']).where('case_id', '=', c.id).execute(),
@@ -232,7 +233,7 @@ async function gatherFacts(trx: Trx, c: LocalCase, ctx: LocalMutationContext): P
 }
 
 /** A ruling is recorded on the case's open arbitration (record_ruling needs one). */
-async function rulingRecorded(trx: Trx, caseId: string): Promise<boolean> {
+export async function rulingRecorded(trx: Trx, caseId: string): Promise<boolean> {
   const r = await sql<{ n: number }>`
     select count(*)::int as n from rulings r join escalations e on e.id = r.escalation_id
      where e.case_id = ${caseId} and e.kind = 'arbitration' and e.status = 'open'`.execute(trx);

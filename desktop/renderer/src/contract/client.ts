@@ -4,9 +4,9 @@
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, type TRPCLink } from '@trpc/client';
 import type { WorkstationRouter } from '../../../main/contract/router';
 
-/** Sent with every HTTP request: a page on another origin cannot set it without a CORS preflight the engine refuses. */
-export const CONTRACT_HEADER = 'x-arbitra-workstation';
-export const CONTRACT_PATH = '/contract';
+import { CONTRACT_HEADER, CONTRACT_PATH } from '../../../contract/http-constants';
+
+export { CONTRACT_HEADER, CONTRACT_PATH };
 
 function browserLinks(): TRPCLink<WorkstationRouter>[] {
   const url = `${window.location.origin}${CONTRACT_PATH}`;
