@@ -1,0 +1,1 @@
+export { useForm, type UseForm, type FormOptions } from './use-form';
