@@ -18,6 +18,13 @@ const schema = z.object({
   ARBITRA_S3_PREFIX: z.string().default(''),
   ARBITRA_S3_ACCESS_KEY_ID: z.string().optional(),
   ARBITRA_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  // Set to 1 when browsers reach the server over HTTPS (directly or through a TLS-terminating proxy):
+  // the session cookie gets `Secure` and every response sends Strict-Transport-Security.
+  ARBITRA_TLS: z.enum(['0', '1']).default('0'),
+  ARBITRA_HSTS_MAX_AGE: z.coerce.number().int().min(0).max(63_072_000).default(31_536_000),
+  // Origins besides the server's own that may send state-changing requests (a portal served from
+  // another origin), comma-separated, e.g. `https://portal.example.com`.
+  ARBITRA_ALLOWED_ORIGINS: z.string().default(''),
 });
 
 export interface ServerConfig {
@@ -29,6 +36,12 @@ export interface ServerConfig {
   demo: boolean;
   logLevel: string;
   maxUploadBytes: number;
+  /** Browsers reach the server over HTTPS: `Secure` cookies and HSTS (ARBITRA_TLS=1). */
+  tls: boolean;
+  /** Strict-Transport-Security max-age in seconds, sent only when `tls`. */
+  hstsMaxAge: number;
+  /** Origins besides the server's own allowed to send state-changing requests (see http/csrf.ts). */
+  allowedOrigins: string[];
   blobStore:
     | { kind: 'fs' }
     | { kind: 's3'; endpoint?: string; region: string; bucket: string; prefix: string; accessKeyId: string; secretAccessKey: string };
@@ -50,6 +63,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     demo: e.ARBITRA_DEMO === '1',
     logLevel: e.ARBITRA_LOG_LEVEL,
     maxUploadBytes: e.ARBITRA_MAX_UPLOAD_BYTES,
+    tls: e.ARBITRA_TLS === '1',
+    hstsMaxAge: e.ARBITRA_HSTS_MAX_AGE,
+    allowedOrigins: e.ARBITRA_ALLOWED_ORIGINS.split(',')
+      .map((o) => o.trim().replace(/\/$/, ''))
+      .filter(Boolean),
     blobStore: blobStoreConfig(e),
   };
 }

@@ -1,5 +1,6 @@
 // `npm start`: the Arbitra server on real Postgres (embedded unless DATABASE_URL is set), with demo
 // data on a new database.
+import path from 'node:path';
 import { loadConfig } from './config';
 import { openDatabase } from './db/open';
 import { buildApp } from './http/app';
@@ -8,6 +9,11 @@ import { seedDemo } from './demo/seed';
 import { ChangeNotifier } from './sync/change-notifier';
 import { evidenceDeps } from './evidence/store-from-config';
 import { createDossierJobs } from './dossiers/start-dossier-jobs';
+import { EmbeddedPostgresError } from './db/postgres';
+import { DatabaseRoleError } from './db/roles';
+import { AuditCheckpointer, checkpointIntervals } from './audit/checkpointer';
+import { checkpointStoreFromConfig } from './audit/checkpoint-store';
+import { loadOrCreateCheckpointKey } from './audit/checkpoint';
 
 async function main() {
   const config = loadConfig();
@@ -18,13 +24,16 @@ async function main() {
   try {
     database = await openDatabase(config);
   } catch (error) {
-    if (error instanceof DataDirLockedError) {
+    // Problems the operator fixes (the data directory in use, a private install path, a database
+    // role with superuser powers) are one line saying what to do, not a stack.
+    if (error instanceof DataDirLockedError || error instanceof EmbeddedPostgresError || error instanceof DatabaseRoleError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(1);
     }
     throw error;
   }
-  say(`Arbitra: database ready (${database.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'})`);
+  const where = database.clusterDir && !database.clusterDir.startsWith(config.dataDir + path.sep) ? ` (cluster in ${database.clusterDir}: the postgres user cannot reach ${config.dataDir})` : '';
+  say(`Arbitra: database ready (${database.embedded ? `embedded PostgreSQL in ${config.dataDir}${where}` : 'DATABASE_URL'}; the service connects as a role without superuser powers)`);
 
   const evidence = evidenceDeps(database.db, config);
   if (config.demo) {
@@ -32,6 +41,17 @@ async function main() {
     const seeded = await seedDemo(database.db, { dataDir: config.dataDir, log: say, evidence });
     if (seeded.cases > 0) say(`Arbitra: demo organisation created with ${seeded.cases} cases; credentials written to ${seeded.credentialsFile}`);
   }
+
+  // The audit chain's head, signed and kept with the evidence blobs outside the database: written
+  // periodically and at shutdown, so `npm run verify` finds a truncated chain.
+  const checkpoints = new AuditCheckpointer({
+    db: database.db,
+    store: checkpointStoreFromConfig(config),
+    key: loadOrCreateCheckpointKey(config.dataDir),
+    ...checkpointIntervals(),
+    log: { info: say, error: (m) => process.stderr.write(`Arbitra: ${m}\n`) },
+  });
+  await checkpoints.start();
 
   const changes = new ChangeNotifier(database.connectionString);
   await changes.start();
@@ -62,11 +82,19 @@ async function main() {
     stopping = true;
     say(`Arbitra: ${signal} received, stopping`);
     ready = false;
+    // The head as it is now, before anything else: Ctrl-C reaches the embedded Postgres too.
+    await checkpoints.observe();
     try {
       await app.close();
       // A rendering under way gets a little time to finish; otherwise it is retried after a restart.
       await dossierJobs.stop();
       await changes.stop();
+      try {
+        const cp = await checkpoints.stop();
+        if (cp) say(`Arbitra: audit checkpoint written at entry ${cp.seq}`);
+      } catch (error) {
+        process.stderr.write(`Arbitra: the audit checkpoint at shutdown was not written: ${(error as Error).message}\n`);
+      }
       clearRuntimeInfo(config.dataDir);
       await database.close();
     } finally {
@@ -81,6 +109,15 @@ async function main() {
   process.on('unhandledRejection', (error) => {
     if (!stopping) throw error;
     app.log.warn({ err: error }, 'work interrupted by the shutdown');
+  });
+  // The same for a connection checked out at that moment (its client has no listener of its own):
+  // 'Connection terminated' while stopping is the expected end, one line; anything else still fails.
+  process.on('uncaughtException', (error) => {
+    if (!stopping || !/Connection terminated|ECONNRESET|terminating connection/.test(error.message)) {
+      process.stderr.write(`${error.stack ?? error.message}\n`);
+      process.exit(1);
+    }
+    app.log.warn(`database connection closed while stopping: ${error.message}`);
   });
 }
 

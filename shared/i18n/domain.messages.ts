@@ -3,6 +3,7 @@ export const domainMessages = {
   en: {
     // intake: REST endpoint, CSV parser, import CLI
     'intake.key_invalid': 'The intake key is missing, unknown or revoked. Send it as "Authorization: Bearer arb_…".',
+    'intake.external_ref_conflict': 'This externalRef was already received (case {caseNumber}) with a different {field}. Send a new externalRef for a new complaint; the existing case was not changed.',
     'intake.rate_limited': 'Too many complaints from this intake key. Try again in {retryAfter} seconds.',
     'intake.amount_value_too_large': 'The USD value of this amount is too large to record.',
     'csv.unterminated_quote': 'The quoted field opened at line {line}, column {column} is never closed.',
@@ -37,6 +38,7 @@ export const domainMessages = {
   'zh-CN': {
     // intake: REST endpoint, CSV parser, import CLI
     'intake.key_invalid': '接入密钥缺失、无效或已被吊销。请以 "Authorization: Bearer arb_…" 的形式发送。',
+    'intake.external_ref_conflict': '此 externalRef 已收到过(案件 {caseNumber}),但 {field} 不同。新的投诉请使用新的 externalRef;原案件未作更改。',
     'intake.rate_limited': '该接入密钥提交投诉过于频繁,请在 {retryAfter} 秒后重试。',
     'intake.amount_value_too_large': '该金额折合的美元价值过大,无法记录。',
     'csv.unterminated_quote': '第 {line} 行第 {column} 列开始的带引号字段没有闭合。',

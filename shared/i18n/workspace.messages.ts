@@ -61,6 +61,8 @@ export const workspaceMessages = {
 
     'workspace.timeline.filter': 'Event kinds',
     'workspace.timeline.all': 'All kinds',
+    'workspace.timeline.actor': 'Done by',
+    'workspace.timeline.everyone': 'Everyone',
     'workspace.timeline.empty': 'No events of the selected kinds.',
     'workspace.timeline.count': '{shown} of {total} events',
     'workspace.timeline.list': 'Case events, newest first',
@@ -216,6 +218,8 @@ export const workspaceMessages = {
 
     'workspace.timeline.filter': '事件类型',
     'workspace.timeline.all': '全部类型',
+    'workspace.timeline.actor': '操作人',
+    'workspace.timeline.everyone': '全部人员',
     'workspace.timeline.empty': '没有所选类型的事件。',
     'workspace.timeline.count': '显示 {shown} / 共 {total} 条事件',
     'workspace.timeline.list': '案件事件（最新在前）',

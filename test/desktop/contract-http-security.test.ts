@@ -122,7 +122,7 @@ describe('without the cookie', () => {
 });
 
 describe('state-changing requests', () => {
-  it('need the exact Origin: a foreign one, a look-alike or none answers 403 and nothing reaches the engine', async () => {
+  it('need the exact Origin: a foreign one, a look-alike, null or none (from a non-browser) answers 403 and nothing reaches the engine', async () => {
     const before = stub.calls.length;
     for (const origin of ['http://evil.example', 'http://127.0.0.1:1', `${server.origin}.evil.example`, 'null', undefined]) {
       const headers: Record<string, string> = { ...goodPostHeaders() };
@@ -134,6 +134,19 @@ describe('state-changing requests', () => {
       expect(body.error.data).toMatchObject({ messageKey: 'workstation.shell.request_refused', code: 'FORBIDDEN' });
     }
     expect(stub.calls.length).toBe(before);
+  });
+
+  it('without an Origin, only a browser attesting same-origin (Sec-Fetch-Site, which no page can set) gets through', async () => {
+    const headers: Record<string, string> = { ...goodPostHeaders() };
+    delete headers.origin;
+    for (const site of ['cross-site', 'same-site', 'none']) {
+      const res = await fetch(contractUrl('session.signOut'), { method: 'POST', headers: { ...headers, 'sec-fetch-site': site }, body: '{}' });
+      expect(res.status, site).toBe(403);
+    }
+    const nullOrigin = await fetch(contractUrl('session.signOut'), { method: 'POST', headers: { ...headers, origin: 'null', 'sec-fetch-site': 'same-origin' }, body: '{}' });
+    expect(nullOrigin.status).toBe(403);
+    const res = await fetch(contractUrl('session.signOut'), { method: 'POST', headers: { ...headers, 'sec-fetch-site': 'same-origin' }, body: '{}' });
+    expect(res.status).toBe(200);
   });
 
   it('need the x-arbitra-workstation header', async () => {

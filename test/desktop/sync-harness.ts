@@ -226,7 +226,7 @@ export class HarnessServer {
 
   async login(user: HarnessUser, kind: 'device' | 'cli' = 'cli'): Promise<string> {
     const r = await this.client(null).auth.login.mutate({ email: user.email, password: HARNESS_PASSWORD, kind });
-    return r.token;
+    return r.token!;
   }
 
   /** Signs in on a workstation and registers it: the device's own credential. */

@@ -203,9 +203,7 @@ describe('amounts', () => {
 
   it('show a remedy row’s amount exactly', () => {
     recordingContract();
-    const remedies = [
-      { id: 'r1', kind: 'compensation', asset: 'ETH', amount: '0.000000000000000001', usdValue: null, details: '', status: 'draft', proposedBy: null, createdAt: null, pending: true },
-    ];
+    const remedies = [{ id: 'r1', kind: 'compensation', asset: 'ETH', amount: '0.000000000000000001', usdValue: null, details: '', status: 'draft', proposedBy: null, createdAt: null, pending: true }];
     const w = track(mount(RemediesPanel, { props: { view: caseView(), remedies, approvals: [] }, ...setup('en') }));
     expect(w.find('[data-testid="remedy-amount"]').text()).toBe('0.000000000000000001 ETH');
   });
@@ -382,7 +380,9 @@ describe('classification', () => {
     category.vm.$emit('update:modelValue', 'p2p');
     await flushPromises();
     expect(subcategory().props('modelValue')).toBe('');
-    const options = subcategory().findAllComponents({ name: 'ElOption' }).map((o) => o.props('value'));
+    const options = subcategory()
+      .findAllComponents({ name: 'ElOption' })
+      .map((o) => o.props('value'));
     expect(options).toEqual(['payment_not_released', 'payment_not_received']);
   });
 });
@@ -390,7 +390,14 @@ describe('classification', () => {
 describe('timeline', () => {
   const entries = [
     { id: 'e1', type: 'case.received', actor: null, at: '2026-12-01T01:00:00.000Z', payload: {}, pending: false },
-    { id: 'e2', type: 'case.transition', actor: { id: 'u', name: 'Li Wei', role: 'specialist' as const }, at: '2026-12-01T02:00:00.000Z', payload: { action: 'start_review', from: 'received', to: 'initial_review' }, pending: false },
+    {
+      id: 'e2',
+      type: 'case.transition',
+      actor: { id: 'u', name: 'Li Wei', role: 'specialist' as const },
+      at: '2026-12-01T02:00:00.000Z',
+      payload: { action: 'start_review', from: 'received', to: 'initial_review' },
+      pending: false,
+    },
     { id: 'e3', type: 'note.added', actor: { id: 'u', name: 'Li Wei', role: 'specialist' as const }, at: '2026-12-01T03:00:00.000Z', payload: {}, pending: true },
   ];
 
@@ -402,6 +409,13 @@ describe('timeline', () => {
     await w.find('[data-kind="note.added"] input').setValue(false);
     expect(w.findAll('li.event').map((li) => li.attributes('data-type'))).toEqual(['case.transition', 'case.received']);
     expect(w.text()).toContain('2 of 3 events');
+
+    // Who acted: the system's events only.
+    const actor = w.findAllComponents(ElSelect).find((s) => s.attributes('data-testid') === 'timeline-actor')!;
+    expect(actor.findAllComponents({ name: 'ElOption' }).map((o) => o.props('label'))).toEqual(['Li Wei', 'System']);
+    actor.vm.$emit('update:modelValue', 'system');
+    await flushPromises();
+    expect(w.findAll('li.event').map((li) => li.attributes('data-type'))).toEqual(['case.received']);
   });
 });
 

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,9 +20,9 @@ async function appendMany(n: number, from = 0) {
   }
 }
 
-/** Changes a row the way an attacker with database access would: triggers off for the session. */
+/** Changes a row the way an attacker with the owner's (superuser) access would: triggers off for the session. */
 async function tamper(statement: ReturnType<typeof sql>) {
-  await t.db.connection().execute(async (conn) => {
+  await t.ownerDb.connection().execute(async (conn) => {
     await sql`set session_replication_role = replica`.execute(conn);
     try {
       await statement.execute(conn);
@@ -29,9 +32,15 @@ async function tamper(statement: ReturnType<typeof sql>) {
   });
 }
 
+// verify reads the checkpoints kept with this data directory's blobs (none here).
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'arbitra-audit-test-'));
+
 async function verifyCli() {
   try {
-    const { stdout } = await run('npx', ['tsx', 'server/src/cli/verify.ts'], { env: { ...process.env, DATABASE_URL: t.url, ARBITRA_LOG_LEVEL: 'silent' }, cwd: process.cwd() });
+    const { stdout } = await run('npx', ['tsx', 'server/src/cli/verify.ts'], {
+      env: { ...process.env, DATABASE_URL: t.url, ARBITRA_DATA_DIR: dataDir, ARBITRA_LOG_LEVEL: 'silent' },
+      cwd: process.cwd(),
+    });
     return { code: 0, stdout };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -42,7 +51,10 @@ async function verifyCli() {
 beforeAll(async () => {
   t = await createTestDatabase();
 });
-afterAll(async () => t.drop());
+afterAll(async () => {
+  await t.drop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe('hash-chained audit log', () => {
   it('chains each entry to the one before and verifies', async () => {
@@ -68,9 +80,11 @@ describe('hash-chained audit log', () => {
     expect(result.stdout).toMatch(/audit chain OK: 50 entries/);
   });
 
-  it('is refused UPDATE and DELETE by the database itself', async () => {
-    await expect(sql`update audit_log set action = 'x' where seq = 5`.execute(t.db)).rejects.toThrow(/append-only/);
-    await expect(sql`delete from audit_log where seq = 5`.execute(t.db)).rejects.toThrow(/append-only/);
+  it('is refused UPDATE and DELETE by the database itself: the service by privilege, the owner by trigger', async () => {
+    await expect(sql`update audit_log set action = 'x' where seq = 5`.execute(t.db)).rejects.toThrow(/permission denied/);
+    await expect(sql`delete from audit_log where seq = 5`.execute(t.db)).rejects.toThrow(/permission denied/);
+    await expect(sql`update audit_log set action = 'x' where seq = 5`.execute(t.ownerDb)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from audit_log where seq = 5`.execute(t.ownerDb)).rejects.toThrow(/append-only/);
   });
 
   it('finds an entry edited behind the application’s back, and the CLI exits non-zero', async () => {

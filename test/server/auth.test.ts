@@ -1,9 +1,12 @@
 // Signing in and out against the real server: sessions, rotation, throttling, TOTP, password change.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { failure, startTestServer, TEST_PASSWORD, type TestServer } from '../support/server';
+import { CSRF_HEADERS, failure, startTestServer, TEST_PASSWORD, type TestServer } from '../support/server';
 import { authenticator } from '../support/totp';
 import { hashPassword } from '../../server/src/auth/password';
+import { accountDelayMs, login } from '../../server/src/auth/auth.service';
+import { AppError } from '../../shared/errors';
+import { loadConfig } from '../../server/src/config';
 import { hashToken } from '../../server/src/auth/session.service';
 import { verifyAuditChain } from '../../server/src/audit/audit.service';
 import type { Role } from '../../shared/domain';
@@ -24,9 +27,23 @@ beforeEach(async () => {
 });
 
 const anon = (language: 'en' | 'zh-CN' = 'en') => server.client(null, language);
+/** A request from another address (the service as the HTTP edge calls it). */
+const meta = (ip: string) => ({ requestId: `test-${ip}`, ip, userAgent: 'test', language: 'en' as const });
+/** The refusal of a service call made directly. */
+async function refused(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail, it succeeded');
+}
 
+/** Signs in as a token-holding client (the CLI's kind unless told): browser logins get a cookie, not a token. */
 async function loginAs(email: string, extra: { totpCode?: string; kind?: 'browser' | 'device' | 'cli' } = {}, password = TEST_PASSWORD) {
-  return anon().auth.login.mutate({ email, password, ...extra });
+  const res = await anon().auth.login.mutate({ email, password, kind: 'cli', ...extra });
+  return { ...res, token: res.token as string };
 }
 
 /** A user created straight in the database, for flows that need an account of their own. */
@@ -55,6 +72,7 @@ async function raw(path: string, options: { body?: unknown; cookie?: string; tok
   const headers: Record<string, string> = {};
   if (options.cookie) headers.cookie = options.cookie;
   if (options.token) headers.authorization = `Bearer ${options.token}`;
+  Object.assign(headers, CSRF_HEADERS);
   let res: Response;
   if (options.query) {
     res = await fetch(`${server.url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(options.body ?? {}))}`, { headers });
@@ -62,7 +80,7 @@ async function raw(path: string, options: { body?: unknown; cookie?: string; tok
     headers['content-type'] = 'application/json';
     res = await fetch(`${server.url}/trpc/${path}`, { method: 'POST', headers, body: JSON.stringify(options.body ?? {}) });
   }
-  return { status: res.status, setCookie: res.headers.getSetCookie(), json: (await res.json()) as any };
+  return { status: res.status, headers: res.headers, setCookie: res.headers.getSetCookie(), json: (await res.json()) as any };
 }
 
 async function auditActions(filter: { action?: string; entityId?: string } = {}) {
@@ -129,7 +147,7 @@ describe('sign in and out', () => {
 
   it('signs out everywhere: no session of the user survives, other users are untouched', async () => {
     const tokens = [];
-    for (let i = 0; i < 3; i++) tokens.push((await loginAs(server.users.legal.email, { kind: i === 0 ? 'device' : 'browser' })).token);
+    for (let i = 0; i < 3; i++) tokens.push((await loginAs(server.users.legal.email, { kind: i === 0 ? 'device' : 'cli' })).token);
     const bystander = await loginAs(server.users.specialist.email);
 
     const result = await server.client(tokens[1]).auth.logoutEverywhere.mutate();
@@ -149,7 +167,7 @@ describe('sign in and out', () => {
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Strict/i);
     const pair = cookie!.split(';')[0]!;
-    expect(pair).toBe(`arbitra_session=${login.json.result.data.token}`);
+    expect(pair).toMatch(/^arbitra_session=[A-Za-z0-9_-]{40,}$/);
 
     const me = await raw('auth.me', { cookie: pair, query: true });
     expect(me.status).toBe(200);
@@ -166,8 +184,46 @@ describe('sign in and out', () => {
     expect(device.setCookie.filter((c) => c.startsWith('arbitra_session='))).toEqual([]);
   });
 
+  it('keeps the browser session token out of the login body: only the httpOnly cookie carries it', async () => {
+    const login = await raw('auth.login', { body: { email: server.users.specialist.email, password: TEST_PASSWORD } });
+    expect(login.status).toBe(200);
+    expect(login.json.result.data).not.toHaveProperty('token');
+    expect(login.json.result.data.user.email).toBe(server.users.specialist.email);
+    const token = login.setCookie.find((c) => c.startsWith('arbitra_session='))!.split(';')[0]!.split('=')[1]!;
+    expect(JSON.stringify(login.json)).not.toContain(token);
+    // Devices and the CLI hold their token: they get it, and no cookie.
+    for (const kind of ['device', 'cli']) {
+      const other = await raw('auth.login', { body: { email: server.users.specialist.email, password: TEST_PASSWORD, kind } });
+      expect(other.json.result.data.token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+      expect(other.setCookie).toEqual([]);
+    }
+  });
+
+  it('clears the cookie with the attributes it was set with (SameSite=Strict, HttpOnly, Path=/)', async () => {
+    const login = await raw('auth.login', { body: { email: server.users.specialist.email, password: TEST_PASSWORD } });
+    const set = login.setCookie.find((c) => c.startsWith('arbitra_session='))!;
+    const attributes = (c: string) =>
+      c
+        .split(';')
+        .slice(1)
+        .map((a) => a.trim().split('=')[0]!.toLowerCase())
+        .filter((a) => a !== 'expires' && a !== 'max-age')
+        .sort();
+    for (const path of ['auth.logout', 'auth.logoutEverywhere']) {
+      const again = await raw('auth.login', { body: { email: server.users.specialist.email, password: TEST_PASSWORD } });
+      const pair = again.setCookie.find((c) => c.startsWith('arbitra_session='))!.split(';')[0]!;
+      const out = await raw(path, { cookie: pair });
+      const cleared = out.setCookie.find((c) => c.startsWith('arbitra_session='))!;
+      expect(cleared, path).toMatch(/SameSite=Strict/);
+      expect(attributes(cleared), path).toEqual(attributes(set));
+    }
+    // Without TLS configured, neither Secure nor HSTS (a plain-HTTP deployment would lose the cookie).
+    expect(set).not.toMatch(/Secure/i);
+    expect(login.headers.get('strict-transport-security')).toBeNull();
+  });
+
   it('gives a device session a longer life than a browser session', async () => {
-    const browser = await loginAs(server.users.specialist.email);
+    const browser = await loginAs(server.users.specialist.email, { kind: 'browser' });
     const device = await loginAs(server.users.specialist.email, { kind: 'device' });
     expect(new Date(device.expiresAt).getTime()).toBeGreaterThan(new Date(browser.expiresAt).getTime() + 24 * 3600 * 1000);
   });
@@ -289,6 +345,42 @@ describe('throttling', () => {
     expect((await failure(loginAs(email, {}, 'wrong wrong wrong'))).messageKey).toBe('auth.invalid_credentials');
   });
 
+  it('does not let strangers lock an account: guesses from elsewhere lock out the guesser, the owner still signs in', async () => {
+    const { email, id } = await freshUser('admin', 'guessed-admin');
+    const secret = authenticator.generateSecret();
+    await server.t.db.updateTable('users').set({ totp_secret: secret, totp_enabled_at: new Date() }).where('id', '=', id).execute();
+    const attacker = meta('198.51.100.7');
+    for (let i = 0; i < 5; i++) {
+      expect((await refused(login(server.t.db, attacker, { email, password: `guess ${i} wrong`, kind: 'cli' }))).messageKey).toBe('auth.invalid_credentials');
+    }
+    // The guesser's address is locked out of the account, even with the right password …
+    expect((await refused(login(server.t.db, attacker, { email, password: TEST_PASSWORD, kind: 'cli' }))).messageKey).toBe('auth.throttled');
+    // … and the admin, from their own address, is not.
+    const admin = await loginAs(email, { totpCode: authenticator.generate(secret) });
+    expect(admin.user.role).toBe('admin');
+    expect(admin.totp).toBe('ok');
+  });
+
+  it('slows distributed guessing down progressively instead of locking the account', async () => {
+    const user = await freshUser('legal', 'sprayed');
+    expect(accountDelayMs(4)).toBe(0);
+    expect(accountDelayMs(5)).toBe(500);
+    expect(accountDelayMs(6)).toBe(1000);
+    expect(accountDelayMs(50)).toBe(10_000);
+    // The owner signed in from here yesterday; then 6 failures from 6 addresses.
+    await server.t.db.insertInto('login_attempts').values({ email: user.email, ip: '127.0.0.1', succeeded: true, at: new Date(Date.now() - 20 * 3600_000) }).execute();
+    for (let i = 0; i < 6; i++) await refused(login(server.t.db, meta(`203.0.113.${i + 1}`), { email: user.email, password: 'wrong wrong wrong', kind: 'cli' }));
+    // A new address waits (the 6th failure: one second) and then is answered on the merits.
+    const started = Date.now();
+    expect((await login(server.t.db, meta('203.0.113.99'), { email: user.email, password: TEST_PASSWORD, kind: 'cli' })).user.email).toBe(user.email);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    // The owner's known address is not slowed.
+    for (let i = 0; i < 6; i++) await refused(login(server.t.db, meta(`203.0.113.${i + 1}`), { email: user.email, password: 'wrong again wrong', kind: 'cli' }));
+    const fromHome = Date.now();
+    expect((await loginAs(user.email)).user.email).toBe(user.email);
+    expect(Date.now() - fromHome).toBeLessThan(900);
+  });
+
   it('throttles an address after 20 failures within 15 minutes, whatever the account', async () => {
     for (let i = 0; i < 20; i++) {
       expect((await failure(loginAs(`spray-${i}@example.test`, {}, 'Summer2026!!'))).messageKey).toBe('auth.invalid_credentials');
@@ -381,7 +473,7 @@ describe('TOTP', () => {
 
   it('limits a fresh arbitrator the same way; once enrolled only the role decides', async () => {
     const user = await freshUser('arbitrator', 'new-arbitrator');
-    const login = await loginAs(user.email, { kind: 'browser' });
+    const login = await loginAs(user.email, { kind: 'cli' });
     expect(login.totp).toBe('enrolment_required');
     const client = server.client(login.token);
     expect((await failure(client.admin.listUsers.query())).messageKey).toBe('auth.totp_required');
@@ -443,5 +535,36 @@ describe('audit', () => {
   it('keeps the hash chain intact through all of the above', async () => {
     const report = await verifyAuditChain(server.t.db);
     expect(report.ok).toBe(true);
+  });
+});
+
+describe('a deployment behind TLS (ARBITRA_TLS=1)', () => {
+  it('marks the session cookie Secure (set and cleared alike) and sends HSTS', async () => {
+    const tls = await startTestServer({ tls: true, hstsMaxAge: 31_536_000 });
+    try {
+      const post = (path: string, body: unknown, cookie?: string) =>
+        fetch(`${tls.url}/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...CSRF_HEADERS, ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
+      const login = await post('auth.login', { email: tls.users.specialist.email, password: TEST_PASSWORD });
+      const set = login.headers.getSetCookie().find((c) => c.startsWith('arbitra_session='))!;
+      expect(set).toMatch(/; Secure/);
+      expect(set).toMatch(/SameSite=Strict/);
+      expect(login.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+      const out = await post('auth.logout', {}, set.split(';')[0]);
+      const cleared = out.headers.getSetCookie().find((c) => c.startsWith('arbitra_session='))!;
+      expect(cleared).toMatch(/; Secure/);
+      expect(cleared).toMatch(/SameSite=Strict/);
+      expect((await fetch(`${tls.url}/healthz`)).headers.get('strict-transport-security')).toMatch(/^max-age=/);
+    } finally {
+      await tls.close();
+    }
+  });
+
+  it('reads the setting from the environment, off by default', () => {
+    expect(loadConfig({}).tls).toBe(false);
+    expect(loadConfig({ ARBITRA_TLS: '1', ARBITRA_HSTS_MAX_AGE: '600', ARBITRA_ALLOWED_ORIGINS: 'https://portal.example.com/, https://b.example' })).toMatchObject({
+      tls: true,
+      hstsMaxAge: 600,
+      allowedOrigins: ['https://portal.example.com', 'https://b.example'],
+    });
   });
 });

@@ -5,7 +5,7 @@ import { appRouter } from '../../server/src/trpc/app-router';
 import { PROCEDURE_ACCESS } from '../../server/src/auth/policy';
 import { createSession } from '../../server/src/auth/session.service';
 import { ROLES, type Role } from '../../shared/domain';
-import { startTestServer, type TestServer } from '../support/server';
+import { CSRF_HEADERS, startTestServer, type TestServer } from '../support/server';
 
 const ALL: Role[] = [...ROLES];
 const INTERNAL: Role[] = ['specialist', 'legal', 'supervisor', 'admin'];
@@ -105,7 +105,7 @@ async function tokenFor(role: Role): Promise<string> {
 /** Calls a procedure with an empty input; authorization runs before validation. */
 async function call(path: string, token: string | null): Promise<{ status: number; code: string | null }> {
   const type = procedures[path]!._def.type;
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...CSRF_HEADERS };
   if (token) headers.authorization = `Bearer ${token}`;
   if (type === 'subscription') {
     // Server-sent events: an error arrives as a `serialized-error` event, a success as data.

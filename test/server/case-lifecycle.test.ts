@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import type { AppRouter } from '../../server/src/trpc/app-router';
 import { hashPassword } from '../../server/src/auth/password';
-import { failure, makeClient, startTestServer, TEST_PASSWORD, type TestServer } from '../support/server';
+import { CSRF_HEADERS, failure, makeClient, startTestServer, TEST_PASSWORD, type TestServer } from '../support/server';
 import type { CaseAction, CaseState, Role } from '../../shared/domain';
 
 type Client = ReturnType<typeof createTRPCClient<AppRouter>>;
@@ -28,7 +28,7 @@ function clientFor(token: string): Client {
         url: `${server.url}/trpc`,
         headers: () => {
           sentRequestId = `lifecycle-${randomUUID()}`;
-          return { authorization: `Bearer ${token}`, 'accept-language': 'en', 'x-request-id': sentRequestId };
+          return { authorization: `Bearer ${token}`, 'accept-language': 'en', 'x-request-id': sentRequestId, ...CSRF_HEADERS };
         },
         fetch: async (input, init) => {
           const res = await fetch(input as string, init as RequestInit);
@@ -116,8 +116,8 @@ beforeAll(async () => {
   supervisor2Id = second.id;
   await server.t.db.insertInto('team_members').values({ team_id: server.teamId, user_id: supervisor2Id }).execute();
   for (const role of Object.keys(server.users) as Role[]) api[role] = clientFor(await server.login(role));
-  const signedIn = await makeClient(server.url).auth.login.mutate({ email: 'supervisor2@example.test', password: TEST_PASSWORD });
-  api.supervisor2 = clientFor(signedIn.token);
+  const signedIn = await makeClient(server.url).auth.login.mutate({ email: 'supervisor2@example.test', password: TEST_PASSWORD, kind: 'cli' });
+  api.supervisor2 = clientFor(signedIn.token!);
 });
 
 afterAll(async () => {
@@ -314,7 +314,7 @@ describe('the full path of a case, received to archived', () => {
     const token = await server.login('specialist');
     const res = await fetch(`${server.url}/trpc/cases.addNote`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': 'bad id!' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': 'bad id!', ...CSRF_HEADERS },
       body: JSON.stringify({ caseId: id, body: 'Called the complainant back.' }),
     });
     expect(res.status).toBe(200);

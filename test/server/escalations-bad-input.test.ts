@@ -46,7 +46,7 @@ bad('escalations.assignMember', 'unknown field', { acceptedAt: '2026-01-01T00:00
 bad('escalations.disclose', 'empty disclosure', { disclosure: '' }, 'disclosure', 'validation.required');
 bad('escalations.disclose', 'blank disclosure', { disclosure: '  \n ' }, 'disclosure', 'validation.required');
 bad('escalations.disclose', 'disclosure of 10,001 characters', { disclosure: long(10_001) }, 'disclosure', 'validation.too_long');
-bad('escalations.disclose', 'disclosure with a NUL character', { disclosure: 'none\u0000' }, 'disclosure', 'validation.control_characters');
+bad('escalations.disclose', 'disclosure with a NUL character', { disclosure: 'none\u0000' }, 'disclosure', 'validation.nul_character');
 bad('escalations.disclose', 'memberId not a uuid', { memberId: 'm1' }, 'memberId', 'validation.format.uuid');
 bad('escalations.answerSeat', 'answer maybe', { answer: 'maybe' }, 'answer', 'validation.invalid_enum');
 bad('escalations.answerSeat', 'answer missing', { answer: undefined }, 'answer', 'validation.required');

@@ -62,8 +62,8 @@ describe('import-complaints CLI', () => {
     'CSV-1,email,trade,slippage,Filled far from my limit price,2026-11-20T08:00:00Z,false,u-csv-1,Li Lei,lilei@example.com,+86 138 0000 0000,2,zh-CN,CN,BTC:0.5;USDT:1200.25',
     // row 2 (line 3): bad email
     'CSV-2,email,trade,slippage,Bad email,2026-11-20T08:00:00Z,false,u-csv-2,,not-an-email,,,en,,',
-    // row 3 (line 4): the same reference as row 1
-    'CSV-1,email,trade,slippage,Filled far from my limit price,2026-11-20T08:00:00Z,false,u-csv-1,,,,,,,',
+    // row 3 (line 4): row 1 again, exactly (a re-sent batch): a duplicate
+    'CSV-1,email,trade,slippage,Filled far from my limit price,2026-11-20T08:00:00Z,false,u-csv-1,Li Lei,lilei@example.com,+86 138 0000 0000,2,zh-CN,CN,BTC:0.5;USDT:1200.25',
     // row 4 (lines 5-7): good, a quoted description with a comma, quotes and line breaks; 18 fraction digits
     'CSV-4,ticket,deposit_withdrawal,withdrawal_delayed,"Withdrawal ""stuck"", since Monday.\r\n第二行:提币未到账",2026-11-19T23:30:00+08:00,TRUE,u-csv-4,王小明,,,7,zh-CN,SG,ETH:1.000000000000000001',
     '',
@@ -73,7 +73,7 @@ describe('import-complaints CLI', () => {
     'CSV-6,email,trade,slippage,"quoted"oops,2026-11-20T08:00:00Z,false,u-csv-6,,,,,,,',
     // row 7 (line 10): vipLevel not a number
     'CSV-7,email,service,fees,VIP level in words,2026-11-20T08:00:00Z,false,u-csv-7,,,,five,,,',
-    // row 8 (line 11): repeats a case made before the import
+    // row 8 (line 11): repeats the reference of a case made before the import with other content: a conflict
     'CSV-EXISTING,email,service,fees,Already there,2026-11-20T08:00:00Z,false,u-csv-8,,,,,,,',
     // row 9 (line 12): amounts without an amount, occurredAt without a time zone
     'CSV-9,email,trade,slippage,Half a pair,2026-11-20T08:00:00,false,u-csv-9,,,,,,,BTC',
@@ -85,11 +85,12 @@ describe('import-complaints CLI', () => {
     const run = await runCli(['--url', s.url, '--key', key.key, file]);
     expect(run.code, run.stderr).toBe(1);
     const out = run.stdout.trim().split('\n');
-    expect(out.at(-1)).toBe('imported 2, duplicates 2, failed 5');
+    expect(out.at(-1)).toBe('imported 2, duplicates 1, failed 6');
     expect(run.stdout).toMatch(/^row 1 \(line 2\): imported as ARB-\d{4}-\d{6}\.$/m);
     expect(run.stdout).toMatch(/^row 3 \(line 4\): already received as ARB-\d{4}-\d{6} \(duplicate\)\.$/m);
     expect(run.stdout).toMatch(/^row 4 \(line 5\): imported as ARB-/m);
-    expect(run.stdout).toMatch(/^row 8 \(line 11\): already received as ARB-/m);
+    expect(run.stdout).not.toMatch(/^row 8 /m);
+    expect(run.stderr).toMatch(/^row 8 \(line 11\): /m);
 
     const err = run.stderr;
     expect(err).toContain('row 2 (line 3): complainant.email: Not a valid email address.');
@@ -129,7 +130,7 @@ describe('import-complaints CLI', () => {
     // Running the same file again changes nothing: every good row is now a duplicate.
     const again = await runCli(['--url', s.url, '--key', key.key, file]);
     expect(again.code).toBe(1);
-    expect(again.stdout.trim().split('\n').at(-1)).toBe('imported 0, duplicates 4, failed 5');
+    expect(again.stdout.trim().split('\n').at(-1)).toBe('imported 0, duplicates 3, failed 6');
     expect((await rowCounts(s.t.db)).cases).toBe(after.cases);
   });
 

@@ -149,7 +149,7 @@ const CASES: BadCase[] = [
   // Free text.
   { name: 'empty description', status: 400, messageKey: 'validation.required', field: 'description', send: json(validComplaint({ description: '' })) },
   { name: 'whitespace-only description', status: 400, messageKey: 'validation.required', field: 'description', send: json(validComplaint({ description: ' \n\t ' })) },
-  { name: 'description with a NUL byte', status: 400, messageKey: 'validation.control_characters', field: 'description', send: json(validComplaint({ description: 'before\u0000after' })) },
+  { name: 'description with a NUL byte', status: 400, messageKey: 'validation.nul_character', field: 'description', send: json(validComplaint({ description: 'before\u0000after' })) },
   { name: 'description over 20000 characters', status: 400, messageKey: 'validation.too_long', field: 'description', send: json(validComplaint({ description: '投'.repeat(20_001) })) },
   { name: 'name with an escape character', status: 400, messageKey: 'validation.control_characters', field: 'complainant.name', send: json(complaintWith('complainant.name', 'Wang\u001b[31m')) },
 ];

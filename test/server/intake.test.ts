@@ -101,9 +101,32 @@ describe('POST /api/v1/complaints', () => {
     const first = await postComplaint(s.url, key.key, body);
     expect(first.status).toBe(201);
     const counts = await rowCounts(s.t.db);
-    const again = await postComplaint(s.url, key.key, { ...body, description: 'Sent again by a retrying integration.' });
+    // The same complaint, as a retrying integration sends it (spacing and decimals written otherwise).
+    const same = { ...body, description: `\n${body.description as string}  `, amounts: [{ asset: 'USDT', amount: '1200.123456789012345678' }, { asset: 'BTC', amount: '0.50' }] };
+    const again = await postComplaint(s.url, key.key, same);
     expect(again.status).toBe(200);
     expect(intakeResultSchema.parse(again.json)).toEqual({ id: first.json.id, caseNumber: first.json.caseNumber, duplicate: true });
+    expect(await rowCounts(s.t.db)).toEqual(counts);
+  });
+
+  it('answers the same externalRef with a different complaint 409, naming the field that differs, and writes nothing', async () => {
+    const body = validComplaint();
+    const first = await postComplaint(s.url, key.key, body);
+    expect(first.status).toBe(201);
+    const counts = await rowCounts(s.t.db);
+    const cases: [Record<string, unknown>, string][] = [
+      [{ description: 'Sent again with other content.' }, 'description'],
+      [{ amounts: [{ asset: 'BTC', amount: '5' }] }, 'amounts'],
+      [{ category: 'trade', subcategory: 'slippage' }, 'category'],
+      [{ occurredAt: '2026-11-19T22:14:00+08:00' }, 'occurredAt'],
+      [{ complainant: { ...(body.complainant as object), exchangeUid: 'u-someone-else' } }, 'complainant.exchangeUid'],
+    ];
+    for (const [change, field] of cases) {
+      const res = await postComplaint(s.url, key.key, { ...body, ...change }, 'zh-CN');
+      expect(res.status, field).toBe(409);
+      expect(res.json.error, field).toMatchObject({ code: 'conflict', messageKey: 'intake.external_ref_conflict', field });
+      expect(res.json.error.message).toContain(first.json.caseNumber);
+    }
     expect(await rowCounts(s.t.db)).toEqual(counts);
     const rows = await s.t.db.selectFrom('cases').select(['id', 'description']).where('external_ref', '=', body.externalRef as string).execute();
     expect(rows).toEqual([{ id: first.json.id, description: 'Someone logged in from a new device and withdrew my BTC.' }]);

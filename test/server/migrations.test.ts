@@ -17,11 +17,14 @@ describe('core schema', () => {
     expect(BigInt(updated.version)).toBeGreaterThan(BigInt(b.version));
   });
 
-  it('refuses UPDATE, DELETE and TRUNCATE on the audit log', async () => {
+  it('refuses UPDATE, DELETE and TRUNCATE on the audit log: to the service by privilege, to the owner by trigger', async () => {
     await sql`insert into audit_log (seq, at, actor_label, action, details, prev_hash, hash) values (1, now(), 'test', 'test', '{}', 'x', 'y')`.execute(t.db);
-    await expect(sql`update audit_log set action = 'edited'`.execute(t.db)).rejects.toThrow(/append-only/);
-    await expect(sql`delete from audit_log`.execute(t.db)).rejects.toThrow(/append-only/);
-    await expect(sql`truncate audit_log`.execute(t.db)).rejects.toThrow(/append-only/);
+    await expect(sql`update audit_log set action = 'edited'`.execute(t.db)).rejects.toThrow(/permission denied for table audit_log/);
+    await expect(sql`delete from audit_log`.execute(t.db)).rejects.toThrow(/permission denied for table audit_log/);
+    await expect(sql`truncate audit_log`.execute(t.db)).rejects.toThrow(/permission denied for table audit_log/);
+    await expect(sql`update audit_log set action = 'edited'`.execute(t.ownerDb)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from audit_log`.execute(t.ownerDb)).rejects.toThrow(/append-only/);
+    await expect(sql`truncate audit_log`.execute(t.ownerDb)).rejects.toThrow(/append-only/);
   });
 
   it('refuses fault shares that do not sum to 100', async () => {

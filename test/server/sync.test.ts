@@ -168,7 +168,7 @@ beforeAll(async () => {
     tokens[role] = await server.login(role);
     api[role] = server.client(tokens[role]);
   }
-  tokens.specialist2 = (await makeClient(server.url).auth.login.mutate({ email: 'specialist2@example.test', password: TEST_PASSWORD })).token;
+  tokens.specialist2 = (await makeClient(server.url).auth.login.mutate({ email: 'specialist2@example.test', password: TEST_PASSWORD, kind: 'cli' })).token!;
   api.specialist2 = server.client(tokens.specialist2);
 });
 
@@ -345,8 +345,8 @@ describe('push: intent mutations apply once each, in sequence order', () => {
       begin
         if new.payload->>'noteId' = ${sql.lit(id)} then raise exception 'injected failure'; end if;
         return new;
-      end $$`.execute(db());
-    await sql`create trigger test_fail_note_event before insert on case_events for each row execute function test_fail_note_event()`.execute(db());
+      end $$`.execute(server.t.ownerDb);
+    await sql`create trigger test_fail_note_event before insert on case_events for each row execute function test_fail_note_event()`.execute(server.t.ownerDb);
     const before = { events: await count('case_events'), audit: await count('audit_log') };
     try {
       const err = await refusal(push(device, [mutation(12, 'addNote', { id, caseId, body: 'Written, then the event failed.' })]));
@@ -356,8 +356,8 @@ describe('push: intent mutations apply once each, in sequence order', () => {
       expect(await db().selectFrom('device_mutations').select('seq').where('device_id', '=', device.id).where(sql<boolean>`seq = 12`).executeTakeFirst()).toBeUndefined();
       expect({ events: await count('case_events'), audit: await count('audit_log') }).toEqual(before);
     } finally {
-      await sql`drop trigger test_fail_note_event on case_events`.execute(db());
-      await sql`drop function test_fail_note_event()`.execute(db());
+      await sql`drop trigger test_fail_note_event on case_events`.execute(server.t.ownerDb);
+      await sql`drop function test_fail_note_event()`.execute(server.t.ownerDb);
     }
     const r = await push(device, [mutation(12, 'addNote', { id, caseId, body: 'Written, then the event failed.' })]);
     expect(r.outcomes).toEqual([{ seq: 12, status: 'applied', duplicate: false, reason: null }]);

@@ -8,6 +8,7 @@ import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import type { FastifyInstance } from 'fastify';
 import { authenticator } from './totp';
 import { buildApp } from '../../server/src/http/app';
+import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../../server/src/http/csrf';
 import { ChangeNotifier } from '../../server/src/sync/change-notifier';
 import { evidenceDeps } from '../../server/src/evidence/store-from-config';
 import { createDossierJobs } from '../../server/src/dossiers/start-dossier-jobs';
@@ -45,12 +46,15 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** What every first-party client sends on state-changing requests (server/src/http/csrf.ts). */
+export const CSRF_HEADERS = { [CSRF_HEADER]: CSRF_HEADER_VALUE };
+
 export function makeClient(url: string, token?: string | null, language: 'en' | 'zh-CN' = 'en') {
   return createTRPCClient<AppRouter>({
     links: [
       httpLink({
         url: `${url}/trpc`,
-        headers: () => ({ ...(token ? { authorization: `Bearer ${token}` } : {}), 'accept-language': language }),
+        headers: () => ({ ...(token ? { authorization: `Bearer ${token}` } : {}), 'accept-language': language, ...CSRF_HEADERS }),
       }),
     ],
   });
@@ -119,12 +123,14 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     client: (token, language) => makeClient(url, token, language),
     async login(role) {
       const user = users[role];
+      // A token-holding session (as the CLI's): browser logins keep theirs in the cookie only.
       const res = await makeClient(url).auth.login.mutate({
         email: user.email,
         password: TEST_PASSWORD,
+        kind: 'cli',
         ...(user.totpSecret ? { totpCode: authenticator.generate(user.totpSecret) } : {}),
       });
-      return res.token;
+      return res.token!;
     },
     async close() {
       await app.close();

@@ -170,7 +170,10 @@ export async function startContractServer(options: ContractServerOptions): Promi
 
     if (isContract) {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
-        if (req.headers.origin !== origin || req.headers[CONTRACT_HEADER] !== '1') return refuse(403, 'workstation.shell.request_refused');
+        // Chromium leaves Origin off some same-origin fetches; then its own Sec-Fetch-Site (which no
+        // page can set) must say same-origin. An `Origin: null` or another origin is refused.
+        const sameOrigin = req.headers.origin === undefined ? fetchSite === 'same-origin' : req.headers.origin === origin;
+        if (!sameOrigin || req.headers[CONTRACT_HEADER] !== '1') return refuse(403, 'workstation.shell.request_refused');
       }
       res.setHeader('cache-control', 'no-store');
       return trpc(req, res);

@@ -1,9 +1,10 @@
 // The case workspace from the local store: the case with what this user may do now (decided by
 // shared/lifecycle through shared/case-mutations, on the same local facts the preview uses), its
 // timeline, the work recorded on it, and the tiering rules' suggestion.
+import { COMPLAINANT_PII_ROLES } from '../../../shared/sync/access';
 import { AppError } from '../../../shared/errors';
 import { parseInput } from '../../../shared/validation';
-import { CASE_ACTIONS, INTERNAL_ROLES, type CaseAction, type CaseState, type Category, type Channel, type Language, type Role, type Subcategory } from '../../../shared/domain';
+import { CASE_ACTIONS, type CaseAction, type CaseState, type Category, type Channel, type Language, type Role, type Subcategory } from '../../../shared/domain';
 import { TRANSITIONS, refusalMessageKey } from '../../../shared/lifecycle';
 import { planTransition, pendingFacts, type PendingFact as SharedPendingFact } from '../../../shared/case-mutations';
 import { classify, tieringRuleSchema, type TieringRule } from '../../../shared/tiering';
@@ -15,12 +16,6 @@ import { LOCAL_PENDING_EVENT, awaitedServerFacts, gatherFacts, rulingRecorded } 
 import * as repo from './case.repository';
 import { decimal, iso, slaView } from './queue';
 
-/**
- * Who may reveal a complainant's PII: the roles the server's access policy gives `cases.complainantPii`
- * (server/src/auth/policy.ts, the handlers: every internal role but admin). Mirrored here because
- * that policy is server code; the server still decides, and records each reveal.
- */
-export const PII_REVEAL_ROLES: readonly Role[] = INTERNAL_ROLES.filter((r) => r !== 'admin');
 
 export interface CaseScope {
   db: LocalDb;
@@ -154,7 +149,7 @@ export async function caseView(scope: CaseScope, caseId: string): Promise<CaseVi
     tieringSuggestion,
     pending: uniqueFacts([...awaited.flatMap((a) => a.awaiting), ...pending]),
     pendingChanges,
-    mayRevealPii: PII_REVEAL_ROLES.includes(scope.role),
+    mayRevealPii: (COMPLAINANT_PII_ROLES as readonly Role[]).includes(scope.role),
   };
 }
 

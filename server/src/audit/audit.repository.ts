@@ -88,3 +88,23 @@ export async function auditEntriesForCase(db: DB, caseId: string, limit = 500) {
 export async function auditEntriesForEntity(db: DB, entity: string, entityId: string, limit = 1000) {
   return db.selectFrom('audit_log').selectAll().where('entity', '=', entity).where('entity_id', '=', entityId).orderBy('seq').limit(limit).execute();
 }
+
+/** The newest entry (the chain's head), or undefined when the log is empty. */
+export function auditHead(db: DB) {
+  return db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+}
+
+/** The hashes of the entries with these sequence numbers (those that exist). */
+export async function auditHashesAt(db: DB, seqs: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < seqs.length; i += 1000) {
+    const chunk = seqs.slice(i, i + 1000);
+    const rows = await db
+      .selectFrom('audit_log')
+      .select(['seq', 'hash'])
+      .where(sql<boolean>`seq = any(${chunk}::bigint[])`)
+      .execute();
+    for (const r of rows) out.set(r.seq, r.hash);
+  }
+  return out;
+}

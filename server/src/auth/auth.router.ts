@@ -1,13 +1,15 @@
 // auth.*: sign in and out, the signed-in user, TOTP enrolment, password change. Thin: validate, call the service.
 import { procedure, router, userContext } from '../trpc/trpc';
-import { changePassword, login, logout, logoutEverywhere, me, totpConfirm, totpEnroll } from './auth.service';
+import { changePassword, login, logout, logoutEverywhere, me, totpConfirm, totpEnroll, type LoginResult } from './auth.service';
 import { changePasswordInput, loginInput, totpConfirmInput } from './auth.schema';
 
 export const authRouter = router({
-  login: procedure.input(loginInput).mutation(async ({ ctx, input }) => {
-    const result = await login(ctx.db, ctx.meta, input);
-    // The portal keeps its session in an httpOnly cookie; devices and the CLI hold the token.
-    if ((input.kind ?? 'browser') === 'browser') ctx.setSessionCookie(result.token, new Date(result.expiresAt));
+  login: procedure.input(loginInput).mutation(async ({ ctx, input }): Promise<Omit<LoginResult, 'token'> & { token?: string }> => {
+    const { token, ...result } = await login(ctx.db, ctx.meta, input);
+    // The portal keeps its session in an httpOnly cookie that scripts cannot read, so the token is
+    // not in the body either; devices and the CLI hold theirs.
+    if ((input.kind ?? 'browser') !== 'browser') return { ...result, token };
+    ctx.setSessionCookie(token, new Date(result.expiresAt));
     return result;
   }),
   logout: procedure.mutation(async ({ ctx }) => {

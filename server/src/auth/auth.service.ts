@@ -10,7 +10,7 @@ import { dummyPasswordHash, hashPassword, verifyPassword } from './password';
 import { authenticator } from './totp';
 import { createSession } from './session.service';
 import { markSessionTotpVerified, revokeAllSessionsOfUser, revokeSession, teamIdsOf } from './session.repository';
-import { attemptsForEmail, failuresFromIp, lockLoginAccount, recordLoginAttempt, type AttemptRow } from './throttle.repository';
+import { attemptsForEmail, attemptsForEmailFromIp, failuresFromIp, hasSucceededFromIp, lockLoginAccount, recordLoginAttempt, type AttemptRow } from './throttle.repository';
 import {
   enableTotp,
   findUserCredentialsByEmail,
@@ -55,10 +55,18 @@ export interface LoginResult {
 export const THROTTLE = {
   /** Failures counted together when they fall within this window… */
   windowMs: 15 * 60 * 1000,
-  /** …lock the account (or address) for this long after the failure that reached the limit. */
+  /** …lock the account for that address (or the address) for this long after the failure that reached the limit. */
   lockMs: 15 * 60 * 1000,
-  accountLimit: 5,
+  /** Failures on one account from one address: the guesser's address is locked out of that account, nobody else. */
+  accountAddressLimit: 5,
+  /** Failures from one address, whatever the account (password spraying). */
   addressLimit: 20,
+  /** Failures on one account from all addresses before each further attempt is slowed down… */
+  accountDelayAfter: 5,
+  /** …by this much, doubling with every further failure, … */
+  accountDelayBaseMs: 500,
+  /** …up to this: a delay, never a lockout, so no stranger can keep the owner out. */
+  accountDelayMaxMs: 10_000,
   /** How far back the attempts are read; a lock chain older than this is forgotten. */
   lookbackMs: 24 * 60 * 60 * 1000,
   maxRows: 1000,
@@ -90,12 +98,46 @@ export function lockedUntil(attempts: readonly AttemptRow[], limit: number, now:
   return until > now.getTime() ? new Date(until) : null;
 }
 
-/** Seconds until both the account and the address may try again, or null when neither is locked. */
+/**
+ * The progressive delay before an attempt on an account that failed `failures` times (from any
+ * address) within the window since its last success: none up to `accountDelayAfter`, then
+ * doubling, capped at `accountDelayMaxMs`.
+ */
+export function accountDelayMs(failures: number): number {
+  if (failures < THROTTLE.accountDelayAfter) return 0;
+  return Math.min(THROTTLE.accountDelayMaxMs, THROTTLE.accountDelayBaseMs * 2 ** Math.min(20, failures - THROTTLE.accountDelayAfter));
+}
+
+/** The account's failures within the window since its last success, from every address. */
+function recentAccountFailures(attempts: readonly AttemptRow[], now: Date): number {
+  let n = 0;
+  for (const a of attempts) {
+    if (a.succeeded) n = 0;
+    else if (a.at.getTime() > now.getTime() - THROTTLE.windowMs) n++;
+  }
+  return n;
+}
+
+/**
+ * How long to hold this attempt before looking at it (OWASP: slow distributed guessing down
+ * instead of locking the account). An address the owner signed in from recently is not slowed.
+ */
+async function progressiveDelayMs(db: DB, email: string, ip: string, now: Date): Promise<number> {
+  const since = new Date(now.getTime() - THROTTLE.lookbackMs);
+  const delay = accountDelayMs(recentAccountFailures(await attemptsForEmail(db, email, since, THROTTLE.maxRows), now));
+  if (delay === 0 || (await hasSucceededFromIp(db, email, ip, since))) return 0;
+  return delay;
+}
+
+/**
+ * Seconds until this address may try this account again, or null when it may. Locks are per
+ * account and address (five guesses lock out the guesser, not the owner elsewhere) and per address.
+ */
 async function throttledFor(db: DB, email: string, ip: string, now: Date): Promise<number | null> {
   const since = new Date(now.getTime() - THROTTLE.lookbackMs);
-  const account = lockedUntil(await attemptsForEmail(db, email, since, THROTTLE.maxRows), THROTTLE.accountLimit, now, { resetOnSuccess: true });
+  const pair = lockedUntil(await attemptsForEmailFromIp(db, email, ip, since, THROTTLE.maxRows), THROTTLE.accountAddressLimit, now, { resetOnSuccess: true });
   const address = lockedUntil(await failuresFromIp(db, ip, since, THROTTLE.maxRows), THROTTLE.addressLimit, now, { resetOnSuccess: false });
-  const until = Math.max(account?.getTime() ?? 0, address?.getTime() ?? 0);
+  const until = Math.max(pair?.getTime() ?? 0, address?.getTime() ?? 0);
   if (until <= now.getTime()) return null;
   return Math.max(1, Math.ceil((until - now.getTime()) / 1000));
 }
@@ -143,6 +185,9 @@ export async function login(db: DB, meta: RequestMeta, input: LoginInput, now = 
   const email = normaliseEmail(input.email);
   const kind: SessionKind = input.kind ?? 'browser';
   const dummyHash = await dummyPasswordHash();
+  // Held before the account's lock is taken, so a slowed attempt does not hold up anyone else's.
+  const delay = await progressiveDelayMs(db, email, meta.ip, now);
+  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
 
   return commitThenThrow(db, async (trx) => {
     const refuse = async (reason: string, error: AppError, userId?: string): Promise<Outcome<LoginResult>> => {

@@ -2,35 +2,18 @@
 // which cases an actor may see. A procedure missing from PROCEDURE_ACCESS is refused to everyone
 // (deny by default).
 import type { Role } from '../../../shared/domain';
-import type { MutationName } from '../../../shared/sync/protocol';
 import type { Actor, UserActor } from '../context';
 import { forbidden } from '../../../shared/errors';
+import { CASE_HANDLERS, COMPLAINANT_PII_ROLES, MUTATION_ACCESS } from '../../../shared/sync/access';
 
 export type Access = 'public' | 'authenticated' | readonly Role[];
 
 const INTERNAL = ['specialist', 'legal', 'supervisor', 'admin'] as const;
-const HANDLERS = ['specialist', 'legal', 'supervisor'] as const;
+const HANDLERS = CASE_HANDLERS;
 
-/**
- * Who may make each sync mutation (shared/sync/protocol.ts MUTATIONS) a workstation pushes. Each
- * stands for a procedure whose PROCEDURE_ACCESS entry is read from here, so the same roles apply
- * offline and online.
- */
-export const MUTATION_ACCESS = {
-  addNote: HANDLERS,
-  addConsultation: HANDLERS,
-  answerConsultation: HANDLERS,
-  logCommunication: HANDLERS,
-  setAssessment: HANDLERS,
-  proposeRemedy: HANDLERS,
-  withdrawRemedy: HANDLERS,
-  transition: [...HANDLERS, 'arbitrator', 'mediator'],
-  classify: ['specialist', 'supervisor'],
-  recordSatisfaction: ['specialist', 'supervisor'],
-  updateCaseFields: HANDLERS,
-  // A dossier exported offline: whoever may request one (dossiers.request) may record theirs.
-  recordDossierExport: HANDLERS,
-} as const satisfies Record<MutationName, readonly Role[]>;
+// Who may make each sync mutation lives in shared/sync/access.ts (the workstation offers forms by it);
+// each mutation's procedure below reads its roles from there, so the same roles apply offline and online.
+export { MUTATION_ACCESS, roleMayMutate } from '../../../shared/sync/access';
 
 export const PROCEDURE_ACCESS = {
   // Authentication: anybody may try to log in; the rest needs a session.
@@ -65,7 +48,7 @@ export const PROCEDURE_ACCESS = {
   'cases.list': [...HANDLERS, 'admin'],
   'cases.get': [...HANDLERS, 'admin'],
   'cases.timeline': [...HANDLERS, 'admin'],
-  'cases.complainantPii': HANDLERS,
+  'cases.complainantPii': COMPLAINANT_PII_ROLES,
   'cases.create': HANDLERS,
   'cases.classify': MUTATION_ACCESS.classify,
   'cases.assign': ['supervisor'],
@@ -147,10 +130,6 @@ export function accessFor(path: string): Access | undefined {
 }
 
 /** Whether a pushed mutation may be applied for a user of this role; a name not listed, never. */
-export function roleMayMutate(name: MutationName, role: Role): boolean {
-  const roles: readonly Role[] | undefined = MUTATION_ACCESS[name];
-  return roles?.includes(role) === true;
-}
 
 export interface CaseScope {
   team_id: string | null;

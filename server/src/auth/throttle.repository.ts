@@ -48,3 +48,24 @@ export async function failuresFromIp(db: DB, ip: string, since: Date, limit: num
     .execute();
   return rows.reverse();
 }
+
+/** The account's attempts from one address since `since`, oldest first (at most `limit`, the most recent ones). */
+export async function attemptsForEmailFromIp(db: DB, email: string, ip: string, since: Date, limit: number): Promise<AttemptRow[]> {
+  const rows = await db
+    .selectFrom('login_attempts')
+    .select(['at', 'succeeded'])
+    .where('email', '=', email)
+    .where('ip', '=', ip)
+    .where('at', '>', since)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.reverse();
+}
+
+/** Whether this address signed in to the account successfully since `since` (a known place of the owner). */
+export async function hasSucceededFromIp(db: DB, email: string, ip: string, since: Date): Promise<boolean> {
+  const row = await db.selectFrom('login_attempts').select('id').where('email', '=', email).where('ip', '=', ip).where('succeeded', '=', true).where('at', '>', since).limit(1).executeTakeFirst();
+  return !!row;
+}

@@ -28,6 +28,14 @@ export function findCaseByExternalRef(db: DB, intakeKeyId: string | null, extern
   return q.executeTakeFirst();
 }
 
+/** What a case was received with, to tell a repeated post from a conflicting one: the intake event's fingerprint and the complainant's account. */
+export async function intakeFingerprintOf(db: DB, caseId: string): Promise<{ fingerprint: Record<string, string> | null; exchangeUid: string | null }> {
+  const event = await db.selectFrom('case_events').select('payload').where('case_id', '=', caseId).where('type', '=', 'case.received').orderBy('at').limit(1).executeTakeFirst();
+  const account = await db.selectFrom('cases').innerJoin('complainants', 'complainants.id', 'cases.complainant_id').select('complainants.exchange_uid').where('cases.id', '=', caseId).executeTakeFirst();
+  const payload = (event?.payload ?? {}) as { intakeFingerprint?: Record<string, string> };
+  return { fingerprint: payload.intakeFingerprint ?? null, exchangeUid: account?.exchange_uid ?? null };
+}
+
 export async function upsertComplainant(
   trx: DB,
   c: { exchangeUid: string; vipLevel: number; region: string | null; language: string },

@@ -1,4 +1,4 @@
-import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, sql, PostgresDialect, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 import * as core from './migrations/2026-11-21T0900-core';
@@ -7,6 +7,7 @@ import * as sync from './migrations/2026-11-21T1100-sync';
 import * as escalations from './migrations/2026-11-21T1200-escalations';
 import * as dossiers from './migrations/2026-11-21T1300-dossiers';
 import * as dossierRenderer from './migrations/2026-11-21T1400-dossier-renderer';
+import * as serviceRole from './migrations/2026-11-22T0900-service-role';
 
 export type DB = Kysely<Database>;
 
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21T1200-escalations': escalations,
   '2026-11-21T1300-dossiers': dossiers,
   '2026-11-21T1400-dossier-renderer': dossierRenderer,
+  '2026-11-22T0900-service-role': serviceRole,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
@@ -40,6 +42,14 @@ export function createDb(connectionString: string, options: { max?: number } = {
 /** A round trip to the database (select 1): throws when it cannot answer. */
 export async function pingDatabase(db: DB): Promise<void> {
   await db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
+}
+
+/** Names of the migrations this code has that the database has not run (read-only: any role that may read the bookkeeping). */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const exists = await sql<{ t: string | null }>`select to_regclass('public.kysely_migration')::text as t`.execute(db);
+  if (!exists.rows[0]?.t) return Object.keys(MIGRATIONS);
+  const done = new Set((await sql<{ name: string }>`select name from kysely_migration`.execute(db)).rows.map((r) => r.name));
+  return Object.keys(MIGRATIONS).filter((name) => !done.has(name));
 }
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

@@ -165,3 +165,20 @@ export async function openEscalationHasRuling(db: DB, caseId: string, kind: stri
      where e.case_id = ${caseId} and e.kind = ${kind} and e.status = 'open'`.execute(db);
   return (r.rows[0]?.n ?? 0) > 0;
 }
+
+/**
+ * The PII of every complainant whose case the user holds or held a seat on (any answer, any
+ * status): what must be cut from anything that user receives.
+ */
+export async function piiOfSeatedComplainants(db: DB, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('escalation_members')
+    .innerJoin('cases', 'cases.id', 'escalation_members.case_id')
+    .innerJoin('complainants', 'complainants.id', 'cases.complainant_id')
+    .leftJoin('complainant_pii', 'complainant_pii.complainant_id', 'complainants.id')
+    .select(['complainant_pii.name', 'complainant_pii.email', 'complainant_pii.phone', 'complainant_pii.id_document_number', 'complainants.exchange_uid'])
+    .where('escalation_members.user_id', '=', userId)
+    .distinct()
+    .execute();
+  return rows.flatMap((r) => [r.name, r.email, r.phone, r.id_document_number, r.exchange_uid]).filter((v): v is string => typeof v === 'string' && v.trim().length > 0);
+}

@@ -34,6 +34,9 @@ export async function advanceUpload(db: DB, id: string, from: number, to: number
   return Number(res.numUpdatedRows) === 1;
 }
 
+/** Forgets an upload that was refused: nothing of it stays behind (its refusal is on the audit chain). */
+export const deleteUpload = (db: DB, id: string) => db.deleteFrom('uploads').where('id', '=', id).where('status', '!=', 'complete').execute();
+
 export const setUploadStatus = (db: DB, id: string, status: 'complete' | 'failed' | 'expired', exhibitId: string | null = null) =>
   db.updateTable('uploads').set({ status, exhibit_id: exhibitId, updated_at: new Date() }).where('id', '=', id).execute();
 

@@ -15,7 +15,7 @@ import { REST_ACCESS } from '../auth/policy';
 import { AppError } from '../../../shared/errors';
 import { parseInput } from '../../../shared/validation';
 import * as s from './evidence.schema';
-import { appendChunk, beginUpload, uploadStatus } from './upload.service';
+import { appendChunk, beginUpload, discardUpload, uploadStatus } from './upload.service';
 import { downloadExhibit, exportRecordsCsv } from './evidence.service';
 import type { EvidenceDeps } from './evidence-deps';
 
@@ -96,7 +96,11 @@ export async function registerEvidenceRoutes(app: FastifyInstance, deps: Evidenc
         internalOnly: query.internalOnly === 'true',
         deviceId: query.deviceId,
       });
-      const result = await appendChunk(deps, ctx, { uploadId: started.uploadId, offset: 0, body: req.body as never });
+      // One request, all or nothing: a refused or cut-short body leaves no upload behind.
+      const result = await appendChunk(deps, ctx, { uploadId: started.uploadId, offset: 0, body: req.body as never }).catch(async (error: unknown) => {
+        await discardUpload(deps, started.uploadId);
+        throw error;
+      });
       return reply.status(201).send(result.complete ? result.exhibit : result);
     });
 

@@ -1,7 +1,7 @@
 // Inputs of the evidence procedures and of the upload endpoints.
 import { z } from 'zod';
 import { EXHIBIT_TYPES } from '../../../shared/evidence';
-import { text, uuid } from '../../../shared/schemas';
+import { plainText, searchText, text, uuid } from '../../../shared/schemas';
 import { fileNameProblem } from './file-name';
 
 export const fileName = z
@@ -17,7 +17,7 @@ const side = z.enum(['complainant', 'platform']);
 const source = z.string().regex(/^[a-z0-9_.:-]{2,64}$/, 'validation.evidence_source_format');
 
 /** Column names of a generic trade export, for files that are neither OKX nor Binance. */
-const mapping = z.record(z.string().regex(/^[a-zA-Z]{1,32}$/), z.string().max(200)).refine((m) => Object.keys(m).length <= 32, 'validation.too_many');
+const mapping = z.record(z.string().regex(/^[a-zA-Z]{1,32}$/), plainText(200)).refine((m) => Object.keys(m).length <= 32, 'validation.too_many');
 
 export const beginUploadInput = z.strictObject({
   caseId: uuid,
@@ -27,7 +27,7 @@ export const beginUploadInput = z.strictObject({
   side,
   type: z.enum(EXHIBIT_TYPES).optional(),
   source,
-  description: z.string().max(2000).optional(),
+  description: plainText(2000).optional(),
   internalOnly: z.boolean().optional(),
   mapping: mapping.optional(),
   deviceId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'validation.device_id_format').optional(),
@@ -55,19 +55,21 @@ export const listExhibitsInput = z.strictObject({ caseId: uuid });
 export const exhibitIdInput = z.strictObject({ exhibitId: uuid });
 export const recordsInput = z.strictObject({
   exhibitId: uuid,
-  search: z.string().trim().max(200).optional(),
+  search: searchText(200).optional(),
   order: z.enum(['seq', 'time']).default('seq'),
   limit: z.int().min(1).max(1000).default(200),
   offset: z.int().min(0).max(10_000_000).default(0),
 });
 export const setInternalOnlyInput = z.strictObject({ exhibitId: uuid, internalOnly: z.boolean() });
+const PG_INT_MAX = 2_147_483_647;
 export const redactInput = z
   .strictObject({
     exhibitId: uuid,
-    recordSeq: z.int().min(1),
+    // Postgres integer columns: a larger number is no record and no offset, not a server error.
+    recordSeq: z.int().min(1).max(PG_INT_MAX),
     field: z.string().regex(/^[a-zA-Z]{1,32}$/),
-    start: z.int().min(0),
-    end: z.int().min(1),
+    start: z.int().min(0).max(PG_INT_MAX),
+    end: z.int().min(1).max(PG_INT_MAX),
     reason: text(1000),
   })
   .refine((v) => v.end > v.start, { path: ['end'], message: 'validation.span_end_before_start' });

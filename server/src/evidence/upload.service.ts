@@ -89,6 +89,16 @@ async function openUpload(deps: EvidenceDeps, ctx: Ctx, uploadId: string) {
   return u;
 }
 
+/**
+ * Removes a refused upload, row and partial file: a one-request upload that failed (cut short, too
+ * long, wrong hash, refused type) or a resumable one refused at completion leaves nothing behind.
+ */
+export async function discardUpload(deps: EvidenceDeps, uploadId: string): Promise<void> {
+  runningUploads.delete(uploadId);
+  await fsp.rm(partPath(deps, uploadId), { force: true });
+  await repo.deleteUpload(deps.db, uploadId);
+}
+
 export async function uploadStatus(deps: EvidenceDeps, ctx: Ctx, uploadId: string) {
   const u = await openUpload(deps, ctx, uploadId);
   return { uploadId: u.id, offset: Number(u.received_bytes), size: Number(u.declared_size), status: u.status, exhibitId: u.exhibit_id };
@@ -199,8 +209,7 @@ async function completeUpload(deps: EvidenceDeps, ctx: Ctx, uploadId: string, sh
   const u = (await repo.findUpload(deps.db, uploadId))!;
   const file = partPath(deps, uploadId);
   const fail = async (error: AppError) => {
-    await repo.setUploadStatus(deps.db, uploadId, 'failed');
-    await fsp.rm(file, { force: true });
+    await discardUpload(deps, uploadId);
     // The refusal stays on the audit chain though the upload then fails.
     await transactIndependently(deps.db, (trx) =>
       audit(trx, ctx, { action: 'evidence.upload_refused', caseId: u.case_id, entity: 'uploads', entityId: uploadId, details: { reason: error.messageKey, sha256 } }),

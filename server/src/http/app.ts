@@ -11,6 +11,8 @@ import { resolveActor, SESSION_COOKIE, tokenProblem } from '../auth/session.serv
 import { translate } from '../../../shared/i18n';
 import { AppError } from '../../../shared/errors';
 import { bearerToken, errorBody, HTTP_STATUS, requestMeta } from './request';
+import { csrfRefusal, sendCsrfRefusal } from './csrf';
+import { sessionCookieOptions } from './session-cookie';
 import { registerIntakeRoutes } from '../intake/intake.routes';
 import { registerEvidenceRoutes } from '../evidence/evidence.routes';
 import type { EvidenceDeps } from '../evidence/evidence-deps';
@@ -47,6 +49,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
     reply.header('x-content-type-options', 'nosniff');
+    if (deps.config.tls) reply.header('strict-transport-security', `max-age=${deps.config.hstsMaxAge}; includeSubDomains`);
+    // Everything under the API carries case data, PII or evidence for someone: no cache keeps it.
+    if ((req.url.startsWith('/trpc/') || req.url.startsWith('/api/')) && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
+
+  // Forged cross-site requests are refused before their body is read (http/csrf.ts).
+  app.addHook('onRequest', async (req, reply) => {
+    const refusal = csrfRefusal(req, deps.config.allowedOrigins);
+    if (refusal) return sendCsrfRefusal(req, reply, refusal, requestMeta(req));
   });
 
   // Anything Fastify itself refuses (bad JSON, oversized body, wrong content type) gets the same
@@ -95,8 +106,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           changes: deps.changes ?? null,
           dossierQueue: deps.dossierQueue ?? null,
           setSessionCookie: (value, expiresAt) => {
-            if (value === null) res.clearCookie(SESSION_COOKIE, { path: '/' });
-            else res.setCookie(SESSION_COOKIE, value, { path: '/', httpOnly: true, sameSite: 'strict', secure: false, expires: expiresAt });
+            // Cleared with exactly the attributes it was set with, or browsers keep the old one.
+            if (value === null) res.clearCookie(SESSION_COOKIE, sessionCookieOptions(deps.config));
+            else res.setCookie(SESSION_COOKIE, value, { ...sessionCookieOptions(deps.config), expires: expiresAt });
           },
         };
       },

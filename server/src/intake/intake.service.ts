@@ -1,5 +1,6 @@
 // A complaint becomes a case: one path for the REST intake, the CLI batch import and cases created
 // by hand in the workstation. Idempotent on the integration's external reference.
+import { createHash } from 'node:crypto';
 import type { DB } from '../db/database';
 import { transact } from '../db/transaction';
 import { actorUserId, type ServiceContext } from '../context';
@@ -13,6 +14,7 @@ import type { Category, Subcategory } from '../../../shared/domain';
 import { loadSlaPolicies, loadTieringRules, usdRateAt } from '../rules/rules.repository';
 import {
   findCaseByExternalRef,
+  intakeFingerprintOf,
   insertAmounts,
   insertCase,
   insertEvent,
@@ -29,6 +31,35 @@ export interface IntakeResult {
   id: string;
   caseNumber: string;
   duplicate: boolean;
+}
+
+/**
+ * One hash per field of the complaint as received (after validation: trimmed text, decimals as
+ * their value, the instant of occurredAt), kept on the case's intake event. The complainant's
+ * profile (name, contacts, VIP level, region, language) describes the person and is updated by each
+ * complaint, so it is not part of what makes a complaint the same one; their account is compared
+ * through the case itself.
+ */
+function intakeFingerprint(input: ComplaintIntake): Record<string, string> {
+  const h = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
+  return {
+    channel: h(input.channel),
+    category: h(input.category),
+    subcategory: h(input.subcategory),
+    description: h(input.description),
+    occurredAt: h(new Date(input.occurredAt).getTime()),
+    urgent: h(input.urgent),
+    amounts: h(input.amounts.map((a) => [a.asset, new Money(a.amount).toFixed()]).sort()),
+  };
+}
+
+/** The first field in which a re-post differs from the complaint the case was made from, or null. */
+function differingField(received: { fingerprint: Record<string, string> | null; exchangeUid: string | null }, input: ComplaintIntake): string | null {
+  if (received.exchangeUid !== null && received.exchangeUid !== input.complainant.exchangeUid) return 'complainant.exchangeUid';
+  // Cases received before fingerprints were kept: a repeat is taken as the same complaint.
+  if (!received.fingerprint) return null;
+  const now = intakeFingerprint(input);
+  return Object.keys(now).find((k) => received.fingerprint![k] !== undefined && received.fingerprint![k] !== now[k]) ?? null;
 }
 
 export async function receiveComplaint(
@@ -50,6 +81,11 @@ export async function receiveComplaint(
     const existing = await findCaseByExternalRef(trx, options.intakeKeyId, input.externalRef);
     if (existing) {
       if (options.maySee && !options.maySee(existing)) throw conflict('case.external_ref_taken', 'externalRef');
+      // The same complaint posted again is answered with its case; a different one under the same
+      // reference is a conflict, named by the first field that differs (never silently dropped).
+      const received = await intakeFingerprintOf(trx, existing.id);
+      const differs = differingField(received, input);
+      if (differs) throw conflict('intake.external_ref_conflict', differs, { caseNumber: existing.case_number, field: differs });
       return { id: existing.id, caseNumber: existing.case_number, duplicate: true };
     }
 
@@ -124,6 +160,7 @@ export async function receiveComplaint(
       payload: {
         channel: input.channel,
         externalRef: input.externalRef,
+        intakeFingerprint: intakeFingerprint(input),
         tier: classification.tier,
         priority: classification.priority,
         tieringRuleId: classification.ruleId,

@@ -102,7 +102,8 @@ export function buildOpenApiDocument(options: { maxBodyBytes: number }) {
           summary: 'Receive a complaint',
           description:
             `Validates the complaint and opens a case (number, tier, priority, SLA deadlines). Idempotent on externalRef per intake key: ` +
-            `posting the same externalRef again answers 200 with the case already made and duplicate: true. The body is at most ${options.maxBodyBytes} bytes of application/json.`,
+            `posting the same complaint again answers 200 with the case already made and duplicate: true; a different complaint under an ` +
+            `externalRef already used answers 409 with the first field that differs. The body is at most ${options.maxBodyBytes} bytes of application/json.`,
           security: [{ intakeKey: [] }],
           parameters: [
             { name: 'Accept-Language', in: 'header', required: false, schema: { type: 'string', examples: ['zh-CN', 'en'] }, description: 'Language of error messages.' },
@@ -119,10 +120,20 @@ export function buildOpenApiDocument(options: { maxBodyBytes: number }) {
               content: { 'application/json': { schema: { $ref: '#/components/schemas/IntakeResult' }, example: { id: '0b5c6a4e-6a53-4c1f-9d3e-2f1a7c8b9d10', caseNumber: 'ARB-2026-000042', duplicate: false } } },
             },
             '200': {
-              description: 'This externalRef was already received with this key; the existing case is returned and nothing is written.',
+              description: 'This complaint was already received with this key under this externalRef; the existing case is returned and nothing is written.',
               headers: requestId,
               content: { 'application/json': { schema: { $ref: '#/components/schemas/IntakeResult' }, example: { id: '0b5c6a4e-6a53-4c1f-9d3e-2f1a7c8b9d10', caseNumber: 'ARB-2026-000042', duplicate: true } } },
             },
+            '409': errorResponse('This externalRef was already received with this key for a different complaint; `field` names the first field that differs. Nothing was written.', {
+              error: {
+                code: 'conflict',
+                messageKey: 'intake.external_ref_conflict',
+                message: 'This externalRef was already received (case ARB-2026-000042) with a different description. Send a new externalRef for a new complaint; the existing case was not changed.',
+                field: 'description',
+                issues: [{ field: 'description', messageKey: 'intake.external_ref_conflict', message: 'This externalRef was already received (case ARB-2026-000042) with a different description. Send a new externalRef for a new complaint; the existing case was not changed.' }],
+                requestId: '7d0e8f5c-3b1a-4f4e-8c55-0f3e0d9b2a11',
+              },
+            }),
             '400': errorResponse('The body is not valid JSON or a field is wrong; `field` and `issues` say which. Nothing was written.', {
               error: {
                 code: 'bad_input',

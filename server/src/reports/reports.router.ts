@@ -3,10 +3,13 @@
 import { procedure, router, userContext } from '../trpc/trpc';
 import { transparencyInput } from './reports.schema';
 import { exportTransparencyReport } from './transparency.service';
+import { latestAuditCheckpoint } from '../audit/checkpoint-store';
 
 export const reportsRouter = router({
-  transparency: procedure.input(transparencyInput).mutation(({ ctx, input }) => {
+  transparency: procedure.input(transparencyInput).mutation(async ({ ctx, input }) => {
     const sc = userContext(ctx);
-    return exportTransparencyReport(ctx.db, sc, { from: input.from, to: input.to, language: input.language ?? sc.actor.language });
+    // The report prints the audit chain's newest signed checkpoint, kept with the blobs.
+    const auditCheckpoint = await latestAuditCheckpoint(ctx.config);
+    return exportTransparencyReport(ctx.db, sc, { from: input.from, to: input.to, language: input.language ?? sc.actor.language }, { auditCheckpoint });
   }),
 });

@@ -14,6 +14,7 @@ import { computeTransparencyStats, reportAsOf, type TransparencyStats } from '..
 import { transparencyFileName } from '../../../shared/pdf/transparency/render';
 import type { PdfFonts } from '../../../shared/pdf/fonts';
 import { renderPdfInWorker } from '../../../shared/pdf/worker/run-in-worker';
+import type { TransparencyAuditCheckpoint } from '../../../shared/pdf/transparency/render';
 
 type Ctx = ServiceContext & { actor: UserActor };
 
@@ -27,6 +28,8 @@ export interface TransparencyExport {
   /** SHA-256 of the PDF bytes, hex. */
   sha256: string;
   stats: TransparencyStats;
+  /** The audit chain's newest signed checkpoint printed in the report (null: none yet; absent: not looked up). */
+  auditCheckpoint?: TransparencyAuditCheckpoint | null;
 }
 
 export async function exportTransparencyReport(
@@ -34,7 +37,7 @@ export async function exportTransparencyReport(
   ctx: Ctx,
   input: { from: Date; to: Date; language: Language },
   /** `fonts`: instead of the packaged fonts (the worker loads those itself; given ones are copied to it). */
-  deps: { now?: Date; fonts?: PdfFonts; timeoutMs?: number } = {},
+  deps: { now?: Date; fonts?: PdfFonts; timeoutMs?: number; auditCheckpoint?: TransparencyAuditCheckpoint | null } = {},
 ): Promise<TransparencyExport> {
   const generatedAt = deps.now ?? new Date();
   const visibility = caseVisibility(ctx.actor);
@@ -46,7 +49,14 @@ export async function exportTransparencyReport(
     scope: 'all' in visibility && visibility.all ? 'all' : 'own_teams',
   });
   const { pdf } = await renderPdfInWorker(
-    { kind: 'transparency', stats, language: input.language, generatedAt, ...(deps.fonts ? { fonts: deps.fonts } : {}) },
+    {
+      kind: 'transparency',
+      stats,
+      language: input.language,
+      generatedAt,
+      ...(deps.fonts ? { fonts: deps.fonts } : {}),
+      ...(deps.auditCheckpoint !== undefined ? { auditCheckpoint: deps.auditCheckpoint } : {}),
+    },
     { timeoutMs: deps.timeoutMs ?? TRANSPARENCY_RENDER_TIMEOUT_MS },
   );
   const sha256 = createHash('sha256').update(pdf).digest('hex');
@@ -64,7 +74,14 @@ export async function exportTransparencyReport(
       fileName,
       sha256,
       bytes: pdf.length,
+      ...(deps.auditCheckpoint ? { auditCheckpoint: { seq: deps.auditCheckpoint.seq, hash: deps.auditCheckpoint.hash, keyId: deps.auditCheckpoint.keyId } } : {}),
     },
   });
-  return { fileName, pdfBase64: Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('base64'), sha256, stats };
+  return {
+    fileName,
+    pdfBase64: Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('base64'),
+    sha256,
+    stats,
+    ...(deps.auditCheckpoint !== undefined ? { auditCheckpoint: deps.auditCheckpoint } : {}),
+  };
 }

@@ -11,8 +11,10 @@ import { transact, transactIndependently, transactOnSnapshot } from '../db/trans
 import { isUniqueViolation, violatedConstraint } from '../db/pg-errors';
 import { audit } from '../audit/audit.service';
 import { createSession } from '../auth/session.service';
-import { AppError, forbidden } from '../../../shared/errors';
+import { AppError, badInput, forbidden } from '../../../shared/errors';
 import { parseInput } from '../../../shared/validation';
+import { findUnstorableText } from '../../../shared/schemas';
+import { scrubDeep } from '../../../shared/redaction';
 import {
   MUTATIONS,
   SYNCED_TABLES,
@@ -92,6 +94,9 @@ export function scopeOf(actor: UserActor): string {
 async function applyMutation(trx: DB, ctx: Ctx, m: MutationEnvelope): Promise<void> {
   // The roles of the procedure the mutation stands for (auth/policy.ts MUTATION_ACCESS).
   if (!roleMayMutate(m.name, ctx.actor.role)) throw forbidden();
+  // Text Postgres cannot hold (NUL, a lone surrogate): this mutation is rejected, not the push.
+  const unstorable = findUnstorableText(m.args);
+  if (unstorable) throw badInput(unstorable.messageKey, unstorable.field);
   const args = parseInput(MUTATIONS[m.name], m.args) as never;
   switch (m.name) {
     case 'addNote':
@@ -191,7 +196,9 @@ export async function push(db: DB, ctx: Ctx, input: PushInput): Promise<PushResu
         const last = Number(device!.last_applied_seq);
         if (last !== m.seq - 1) return false;
         await repo.advanceDevice(trx, deviceId, m.seq);
-        await repo.recordMutation(trx, { device_id: deviceId, seq: m.seq, name: m.name, args: m.args, status: 'rejected', reason });
+        // Kept as sent, except characters Postgres cannot hold (the reason of a rejection for them).
+        const args = scrubDeep(m.args, (t) => t.replaceAll('\u0000', '\uFFFD').replace(/\p{Cs}/gu, '\uFFFD')) as typeof m.args;
+        await repo.recordMutation(trx, { device_id: deviceId, seq: m.seq, name: m.name, args, status: 'rejected', reason });
         await audit(trx, ctx, { action: 'sync.mutation_rejected', entity: 'devices', entityId: deviceId, details: { seq: m.seq, name: m.name, reason: reason.messageKey } });
         return true;
       });

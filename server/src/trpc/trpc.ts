@@ -9,6 +9,8 @@ import type { DossierQueue } from '../dossiers/dossier-jobs';
 import { AppError } from '../../../shared/errors';
 import { errorShape, KIND_TO_CODE, toAppError as toSharedAppError } from '../../../shared/trpc-errors';
 import { accessFor, TOTP_PENDING_ALLOWED } from '../auth/policy';
+import { isNeutral, redactForNeutral } from '../escalations/neutral-redaction';
+import { findUnstorableText } from '../../../shared/schemas';
 
 export interface TrpcContext {
   db: DB;
@@ -72,7 +74,32 @@ const authorize = t.middleware(({ ctx, path, next }) => {
   return next();
 });
 
-export const procedure = t.procedure.use(errorMapping).use(authorize);
+/**
+ * Whatever an external neutral receives leaves the company: every result sent to an arbitrator or
+ * mediator passes through the one PII redaction (escalations/neutral-redaction.ts), whichever
+ * procedure produced it.
+ */
+const redactForNeutrals = t.middleware(async ({ ctx, next }) => {
+  const result = await next();
+  if (!result.ok || !isNeutral(ctx.actor)) return result;
+  return { ...result, data: await redactForNeutral(ctx.db, ctx.actor.userId, result.data) };
+});
+
+/**
+ * No procedure receives text that cannot be stored (NUL, a lone surrogate), whatever its schema
+ * says: refused with the field's path, before validation, never a 500 from Postgres or a silent
+ * U+FFFD. A workstation's push is checked per mutation instead (sync.service), so one bad
+ * mutation is rejected on its own and the queue moves on.
+ */
+const refuseUnstorableText = t.middleware(async ({ path, getRawInput, next }) => {
+  if (path !== 'sync.push') {
+    const found = findUnstorableText(await getRawInput().catch(() => undefined));
+    if (found) throw new AppError('bad_input', found.messageKey, { field: found.field });
+  }
+  return next();
+});
+
+export const procedure = t.procedure.use(errorMapping).use(authorize).use(refuseUnstorableText).use(redactForNeutrals);
 
 /** The service context of an authorized user call. */
 export function userContext(ctx: TrpcContext): ServiceContext & { actor: UserActor } {

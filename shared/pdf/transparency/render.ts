@@ -21,11 +21,23 @@ import { plainText, TextLayout, type TextStyle } from '../text-layout';
 import { hasMessage, translate } from '../../i18n';
 import { OUTCOMES, type CountShare, type TransparencyStats } from '../../reports/transparency';
 
+/** The audit chain's newest signed checkpoint (server/src/audit/checkpoint.ts), as the report prints it. */
+export interface TransparencyAuditCheckpoint {
+  seq: string;
+  hash: string;
+  at: string;
+  keyId: string;
+  publicKey: string;
+  signature: string;
+}
+
 export interface RenderTransparencyOptions {
   language: Language;
   fonts: PdfFonts;
   /** Printed on the title page and written as the document's creation date. Never the clock. */
   generatedAt: Date;
+  /** The audit checkpoint section: printed when given (null: none written yet), left out when undefined. */
+  auditCheckpoint?: TransparencyAuditCheckpoint | null;
 }
 
 // ---- layout ------------------------------------------------------------------------------------
@@ -708,6 +720,31 @@ export async function renderTransparencyReport(stats: TransparencyStats, options
       w.gap(8),
       w.figureBlock(title, `${title}: ${s.distribution.map((n, i) => `${i + 1}: ${n}`).join('; ')}`, chart),
     ]);
+  }
+
+  // ---- audit log integrity: the chain's head as signed outside the database ----
+  if (options.auditCheckpoint !== undefined) {
+    const cp = options.auditCheckpoint;
+    w.heading(tr('report.section.audit'), 2);
+    w.text(tr('report.audit.intro'), { size: 9.5, gapAfter: 6 });
+    if (cp === null) w.text(tr('report.audit.none'), { size: 9.5, weight: 'bold' });
+    else {
+      const table = w.tableBlock(
+        [tr('report.audit.col.item'), tr('report.audit.col.value')],
+        [
+          [tr('report.audit.entries'), count(Number(cp.seq))],
+          [tr('report.audit.signed_at'), isoMinute(new Date(cp.at))],
+          [tr('report.audit.key_id'), cp.keyId],
+        ],
+        { widths: [0.6, 0.4] },
+      );
+      w.need(table.height);
+      table.draw(w.y);
+      w.y += table.height + 4;
+      w.text(tr('report.audit.hash', { hash: cp.hash }), { size: 7.5, color: COLOR.muted, gapAfter: 2 });
+      w.text(tr('report.audit.public_key', { key: cp.publicKey }), { size: 7.5, color: COLOR.muted, gapAfter: 2 });
+      w.text(tr('report.audit.signature', { signature: cp.signature }), { size: 7.5, color: COLOR.muted, gapAfter: 2 });
+    }
   }
 
   w.root.end();

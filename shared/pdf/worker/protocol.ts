@@ -4,6 +4,7 @@ import type { Language } from '../../domain';
 import type { PdfFonts } from '../fonts';
 import type { DossierSnapshot } from '../../dossier/snapshot';
 import type { TransparencyStats } from '../../reports/transparency';
+import type { TransparencyAuditCheckpoint } from '../transparency/render';
 
 /** A dossier: its snapshot and the original files of its exhibits, by SHA-256. */
 export interface DossierPdfRequest {
@@ -20,6 +21,8 @@ export interface TransparencyPdfRequest {
   generatedAt: Date;
   /** Fonts to use instead of the packaged ones (copied into the worker; normally left out). */
   fonts?: PdfFonts;
+  /** The audit chain's newest signed checkpoint (null: none yet); the section is left out when undefined. */
+  auditCheckpoint?: TransparencyAuditCheckpoint | null;
 }
 
 export type PdfRequest = DossierPdfRequest | TransparencyPdfRequest;

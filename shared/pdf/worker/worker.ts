@@ -16,7 +16,12 @@ async function render(request: PdfRequest, onProgress: (done: number, total: num
     case 'dossier':
       return renderDossier(request.snapshot, { fonts: loadPdfFonts(), files: new Map(request.files) }, onProgress);
     case 'transparency':
-      return renderTransparencyReport(request.stats, { language: request.language, fonts: request.fonts ?? loadPdfFonts(), generatedAt: request.generatedAt });
+      return renderTransparencyReport(request.stats, {
+        language: request.language,
+        fonts: request.fonts ?? loadPdfFonts(),
+        generatedAt: request.generatedAt,
+        ...(request.auditCheckpoint !== undefined ? { auditCheckpoint: request.auditCheckpoint } : {}),
+      });
     default:
       throw new Error(`unknown PDF request kind: ${String((request as { kind?: unknown }).kind)}`);
   }

@@ -94,11 +94,10 @@ describe('empty, truncated and tampered uploads', () => {
     await dropMidBody(server, 'POST', exhibitsPath(caseId, { fileName: 'cut.png' }), { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', 'x-sha256': sha256(bytes) }, bytes.subarray(0, bytes.length >> 1), bytes.length);
     const known = new Set(uploadsBefore.map((u) => u.id));
     const newUploads = async () => (await server.t.db.selectFrom('uploads').selectAll().execute()).filter((u) => !known.has(u.id));
-    await waitFor(async () => (await newUploads()).length === 1);
-    const started = await newUploads();
-    expect(started[0]).toMatchObject({ status: 'open', exhibit_id: null });
-    expect(Number(started[0]!.received_bytes)).toBe(0);
-    await waitFor(() => !fs.existsSync(partFile(started[0]!.id)) || fs.statSync(partFile(started[0]!.id)).size === 0);
+    // Nothing of the one-request upload stays: no `uploads` row, no partial file.
+    await waitFor(async () => (await newUploads()).length === 0);
+    expect(await newUploads()).toEqual([]);
+    expect(fs.readdirSync(path.join(server.dataDir, 'evidence', 'uploads')).filter((f) => f.endsWith('.part') && !known.has(f.replace(/\.part$/, '')))).toEqual([]);
     await nothingWritten();
 
     // A chunk of a resumable upload: the offset stays where it was, and the upload can go on.
@@ -113,8 +112,10 @@ describe('empty, truncated and tampered uploads', () => {
   });
 
   it('refuses a file whose SHA-256 is not the declared one, in one request', async () => {
+    const uploadsBefore = (await server.t.db.selectFrom('uploads').select('id').execute()).length;
     const res = await uploadFile(server, token, caseId, TEXT, { fileName: 'log.csv', sha: sha256('another file') });
     expect(res.status).toBe(400);
+    expect((await server.t.db.selectFrom('uploads').select('id').execute()).length).toBe(uploadsBefore);
     expect(restError(res)).toMatchObject({ messageKey: 'evidence.upload.hash_mismatch', field: 'sha256', params: { computed: sha256(TEXT) } });
     await nothingWritten();
   });
@@ -161,8 +162,10 @@ describe('file types are sniffed from the content', () => {
     const res = await patchChunk(server, token, uploadId, 0, bytes);
     expect(res.status).toBe(400);
     expect(restError(res)).toMatchObject({ messageKey: 'evidence.upload.type_not_allowed', params: { mediaType } });
+    // A refused upload leaves nothing behind: no row, no partial file.
     const status = await call(server, 'GET', `/api/v1/uploads/${uploadId}`, { token });
-    expect(status.json.status).toBe('failed');
+    expect(status.status).toBe(404);
+    expect(await server.t.db.selectFrom('uploads').select('id').where('id', '=', uploadId).execute()).toEqual([]);
     expect(fs.existsSync(partFile(uploadId))).toBe(false);
     expect(fs.existsSync(path.join(server.dataDir, 'evidence', 'blobs', sha256(bytes).slice(0, 2), sha256(bytes).slice(2, 4), sha256(bytes)))).toBe(false);
     await nothingWritten();

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { encodeRgbPng } from '../../../shared/pdf/png-encode';
 import { createHash, randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import type { TestServer } from '../../support/server';
+import { CSRF_HEADERS, type TestServer } from '../../support/server';
 
 export const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 
@@ -39,7 +39,7 @@ export async function call(
   urlPath: string,
   init: { token?: string | null; headers?: Record<string, string>; body?: Uint8Array | string; json?: unknown; language?: string } = {},
 ): Promise<Res> {
-  const headers: Record<string, string> = { ...(init.headers ?? {}) };
+  const headers: Record<string, string> = { ...CSRF_HEADERS, ...(init.headers ?? {}) };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (init.language) headers['accept-language'] = init.language;
   let body: Uint8Array | string | undefined = init.body;
@@ -63,7 +63,7 @@ export function stream(
   chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
 ): Promise<Res> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${server.url}${urlPath}`, { method, headers }, (res) => {
+    const req = http.request(`${server.url}${urlPath}`, { method, headers: { ...CSRF_HEADERS, ...headers } }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (c: Buffer) => parts.push(c));
       res.on('end', () => {
@@ -91,7 +91,7 @@ export function stream(
  */
 export async function dropMidBody(server: TestServer, method: string, urlPath: string, headers: Record<string, string | number>, sent: Uint8Array, contentLength: number) {
   await new Promise<void>((resolve) => {
-    const req = http.request(`${server.url}${urlPath}`, { method, headers: { ...headers, 'content-length': contentLength } });
+    const req = http.request(`${server.url}${urlPath}`, { method, headers: { ...CSRF_HEADERS, ...headers, 'content-length': contentLength } });
     req.on('error', () => resolve()); // the socket we destroy
     req.on('response', (res) => {
       res.resume();

@@ -296,7 +296,7 @@ describe('resumable uploads', () => {
     expect((await headOffset(server, specialistToken, uploadId)).offset).toBe(CHUNK);
   });
 
-  it('refuses the whole file when its SHA-256 is not the one declared: no blob, no exhibit, upload failed', async () => {
+  it('refuses the whole file when its SHA-256 is not the one declared: no blob, no exhibit, no upload left', async () => {
     const other = Buffer.from(file);
     other[other.length - 2] = 0x39; // one digit changed
     const declared = sha256(other);
@@ -308,12 +308,13 @@ describe('resumable uploads', () => {
     expect(restError(res!)).toMatchObject({ messageKey: 'evidence.upload.hash_mismatch', field: 'sha256', params: { computed: sha256(file) } });
     expect(await evidenceCounts(server)).toEqual(counts);
     expect(fs.existsSync(blobPath(server, declared))).toBe(false);
+    // The refused upload is gone (row and partial file), and takes no more chunks.
     const status = await call(server, 'GET', `/api/v1/uploads/${uploadId}`, { token: specialistToken });
-    expect(status.json).toMatchObject({ status: 'failed', exhibitId: null });
-    // A failed upload takes no more chunks.
+    expect(status.status).toBe(404);
+    expect(await server.t.db.selectFrom('uploads').select('id').where('id', '=', uploadId).execute()).toEqual([]);
     const more = await patchChunk(server, specialistToken, uploadId, file.length, Buffer.from('x'));
-    expect(more.status).toBe(409);
-    expect(restError(more).messageKey).toBe('evidence.upload.not_open');
+    expect(more.status).toBe(404);
+    expect(restError(more).messageKey).toBe('evidence.upload.not_found');
   });
 });
 

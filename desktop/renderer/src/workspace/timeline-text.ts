@@ -62,7 +62,11 @@ export function eventDetail(entry: TimelineEntry, t: T, has: Has, language: Lang
         channel: label(t, has, `dossier.channel.${str(p.channel)}`, str(p.channel)),
       });
     case 'case.fields_updated':
-      return t('dossier.event.fields', { fields: Object.keys(obj(p.changes)).map((f) => label(t, has, `dossier.field.${f}`, f)).join(', ') });
+      return t('dossier.event.fields', {
+        fields: Object.keys(obj(p.changes))
+          .map((f) => label(t, has, `dossier.field.${f}`, f))
+          .join(', '),
+      });
     case 'local.pending': {
       const name = label(t, has, `desktop.mutation.${str(p.name)}`, str(p.name));
       const awaiting = Array.isArray(p.awaiting) ? (p.awaiting as { messageKey?: string; params?: Record<string, string | number> }[]) : [];
