@@ -67,7 +67,7 @@ export const coreMessages = {
     'error.user_not_found': '用户不存在。',
     'error.team_not_found': '团队不存在。',
     'error.duplicate': '该记录已存在。',
-    'error.case_moved': '自您加载以来案件状态已变更(当前为 {status})。请刷新后重试。',
+    'error.case_moved': '自您加载以来案件状态已变更（当前为 {status}）。请刷新后重试。',
     'validation.invalid': '该值无效。',
     'validation.required': '此项为必填项。',
     'validation.invalid_type': '类型错误:应为 {expected}。',

@@ -4,6 +4,7 @@ export const workstationAppMessages = {
     // ---- frame ----
     'ui.skip_to_content': 'Skip to content',
     'ui.shell.browser': 'Browser mode',
+    'ui.shell.browser_hint': 'Running in browser mode (the Electron binary is not installed on this machine).',
     'ui.nav.label': 'Main navigation',
     'ui.nav.queue': 'Case queue',
     'ui.nav.case': 'Case',
@@ -261,6 +262,7 @@ export const workstationAppMessages = {
   'zh-CN': {
     'ui.skip_to_content': '跳到正文',
     'ui.shell.browser': '浏览器模式',
+    'ui.shell.browser_hint': '正在浏览器模式下运行（本机未安装 Electron 程序）。',
     'ui.nav.label': '主导航',
     'ui.nav.queue': '案件队列',
     'ui.nav.case': '案件',

@@ -1,7 +1,7 @@
 // Dates, durations, numbers and amounts as a person reads them, in each language: amounts keep every
 // digit (no float), USD is rounded to the cent with decimal arithmetic.
 import { describe, expect, it } from 'vitest';
-import { formatAmount, formatDate, formatDateTime, formatDecimal, formatDuration, formatNumber, formatRelative, formatUsd } from '../../desktop/renderer/src/format';
+import { formatAmount, formatDate, formatDateTime, formatDateTimeShort, formatDecimal, formatDuration, formatNumber, formatRelative, formatUsd } from '../../desktop/renderer/src/format';
 
 describe('format', () => {
   it('keeps every digit of a decimal amount and groups it per language', () => {
@@ -23,9 +23,16 @@ describe('format', () => {
 
   it('formats dates, numbers and relative times per language', () => {
     const at = '2026-12-06T06:05:00Z';
-    expect(formatDateTime(at, 'en')).toMatch(/2026/);
-    expect(formatDateTime(at, 'zh-CN')).toMatch(/2026\/12\/0\d/);
-    expect(formatDate(at, 'zh-CN')).toMatch(/^2026\/12\/0\d$/);
+    // One format everywhere: this year's dates without the year, others with it, as Intl writes them.
+    const thisYear = Date.parse('2026-06-01T00:00:00Z');
+    const nextYear = Date.parse('2027-06-01T00:00:00Z');
+    expect(formatDateTime(at, 'en', thisYear)).toMatch(/^Dec [56], \d\d:\d\d$/);
+    expect(formatDateTime(at, 'zh-CN', thisYear)).toMatch(/^12月[56]日 \d\d:\d\d$/);
+    expect(formatDateTime(at, 'en', nextYear)).toMatch(/^Dec [56], 2026, \d\d:\d\d$/);
+    expect(formatDateTime(at, 'zh-CN', nextYear)).toMatch(/^2026年12月[56]日 \d\d:\d\d$/);
+    expect(formatDateTimeShort(at, 'zh-CN', thisYear)).toBe(formatDateTime(at, 'zh-CN', thisYear));
+    expect(formatDate(at, 'zh-CN', nextYear)).toMatch(/^2026年12月[56]日$/);
+    expect(formatDate(at, 'en', thisYear)).toMatch(/^Dec [56]$/);
     expect(formatNumber(100000, 'en')).toBe('100,000');
     const now = Date.parse(at) + 3 * 60_000;
     expect(formatRelative(at, now, 'en')).toBe('3 minutes ago');

@@ -21,34 +21,42 @@ function toDate(value: string | number | Date | null | undefined): Date | null {
   return Number.isFinite(d.getTime()) ? d : null;
 }
 
-/** Date and time to the minute, compact for tables: 2026-12-06 14:05 / 2026/12/06 14:05. */
-export function formatDateTime(value: string | number | Date | null | undefined, language: Language): string {
+const sameYear = (d: Date, now: number) => d.getFullYear() === new Date(now).getFullYear();
+
+/**
+ * Date and time to the minute, the one format of the workstation (queue, workspace, drawer, status):
+ * this year's dates without the year ("Dec 6, 12:00" / "12月6日 12:00"), others with it
+ * ("Dec 6, 2025, 12:00" / "2025年12月6日 12:00"), as Intl writes them in each language.
+ */
+export function formatDateTime(value: string | number | Date | null | undefined, language: Language, now: number = Date.now()): string {
   const d = toDate(value);
   if (!d) return '';
-  return cached(`dt:${language}`, () =>
-    new Intl.DateTimeFormat(language, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+  const withYear = !sameYear(d, now);
+  return cached(`dt:${language}:${withYear}`, () =>
+    new Intl.DateTimeFormat(language, { year: withYear ? 'numeric' : undefined, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
   ).format(d);
 }
 
-/** Date and time for dense tables: month/day and time this year ("11/26, 03:26" / "11/26 03:26"), the date with its year otherwise. */
+/** The same as formatDateTime (kept for the queue's cells, which read it under this name). */
 export function formatDateTimeShort(value: string | number | Date | null | undefined, language: Language, now: number = Date.now()): string {
-  const d = toDate(value);
-  if (!d) return '';
-  if (d.getFullYear() !== new Date(now).getFullYear()) return formatDate(d, language);
-  return cached(`dts:${language}`, () => new Intl.DateTimeFormat(language, { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })).format(d);
+  return formatDateTime(value, language, now);
 }
 
-/** Date and time with seconds, for details and tooltips. */
+/** Date and time with the year and seconds, for tooltips and details ("Dec 6, 2026, 12:00:05" / "2026年12月6日 12:00:05"). */
 export function formatDateTimeLong(value: string | number | Date | null | undefined, language: Language): string {
   const d = toDate(value);
   if (!d) return '';
-  return cached(`dtl:${language}`, () => new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'medium', hourCycle: 'h23' })).format(d);
+  return cached(`dtl:${language}`, () =>
+    new Intl.DateTimeFormat(language, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }),
+  ).format(d);
 }
 
-export function formatDate(value: string | number | Date | null | undefined, language: Language): string {
+/** A date without a time, by the same rule: "Dec 6" / "12月6日" this year, "Dec 6, 2025" / "2025年12月6日" otherwise. */
+export function formatDate(value: string | number | Date | null | undefined, language: Language, now: number = Date.now()): string {
   const d = toDate(value);
   if (!d) return '';
-  return cached(`d:${language}`, () => new Intl.DateTimeFormat(language, { year: 'numeric', month: '2-digit', day: '2-digit' })).format(d);
+  const withYear = !sameYear(d, now);
+  return cached(`d:${language}:${withYear}`, () => new Intl.DateTimeFormat(language, { year: withYear ? 'numeric' : undefined, month: 'short', day: 'numeric' })).format(d);
 }
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [

@@ -106,6 +106,28 @@ export function hasKey(key: string): boolean {
   return key in messages.en;
 }
 
+/** Params that carry a case state's code ("awaiting_material"), and the one that carries a lifecycle action's. */
+const STATE_PARAMS = ['status', 'state', 'from', 'to'] as const;
+
+/**
+ * Refusals and facts name states and actions by their codes ("the case is awaiting_material"): this
+ * names them in words, in the language on screen. Other params, and codes with no label, are kept.
+ */
+export function nameParams<P extends Record<string, unknown>>(params: P | null | undefined): P {
+  const named = { ...(params ?? {}) } as Record<string, unknown>;
+  for (const name of STATE_PARAMS) {
+    const value = named[name];
+    if (typeof value === 'string' && hasKey(`case.state.${value}`)) named[name] = tr(`case.state.${value}`);
+  }
+  if (typeof named.action === 'string' && hasKey(`case.action.${named.action}`)) named.action = tr(`case.action.${named.action}`);
+  return named as P;
+}
+
+/** A message key with params, translated, with state and action codes named in words. */
+export function trNamed(key: string, params?: Record<string, unknown> | null): string {
+  return tr(key, nameParams(params) as Params);
+}
+
 /** The language and a switch for components; `elementLocale` is Element Plus's own locale for el-config-provider. */
 export function useLanguage() {
   const language = computed<Language>(() => composer.locale.value as Language);

@@ -3,11 +3,11 @@
 // and a refresh of what is shown. CaseWorkspace provides it; a section mounted alone (a test) gets
 // one built from the contract client.
 import { inject, type InjectionKey } from 'vue';
-import { ElMessage } from 'element-plus';
+import { ElMessage, type MessageHandler } from 'element-plus';
 import type { CaseMutationInput, CaseMutationName } from '../../../contract/schemas';
 import type { WriteReceipt } from '../../../contract/types';
 import { useContract } from '../contract';
-import { hasKey, tr } from '../i18n';
+import { nameParams, tr } from '../i18n';
 
 export interface WorkspaceContext {
   /** Records a case mutation locally (the engine's outbox) and refreshes the case. */
@@ -17,15 +17,31 @@ export interface WorkspaceContext {
 
 export const WORKSPACE_CONTEXT: InjectionKey<WorkspaceContext> = Symbol('workspace');
 
-/** Tells the person where the write stands: saved locally, and what only the server can decide. */
+let receiptNotice: MessageHandler | null = null;
+
+/**
+ * Tells the person where the write stands: saved locally, and what only the server can decide. One
+ * notice at a time (a new save replaces the last one, never stacks), at the bottom above the status
+ * bar, so the case header (status, tier, priority, handler, SLA clocks) stays in view.
+ */
 export function announceReceipt(receipt: WriteReceipt): void {
   const facts = receipt.pending.map((f) => tr(f.messageKey, f.params)).join(' ');
-  ElMessage({
+  receiptNotice?.close();
+  const handler = ElMessage({
     type: receipt.pending.length ? 'warning' : 'success',
     message: facts ? tr('workspace.saved_pending', { facts }) : tr('workspace.saved_local'),
     duration: receipt.pending.length ? 6000 : 2500,
     showClose: true,
+    grouping: true,
+    placement: 'bottom',
+    // The status bar's height (32 px) and a gap.
+    offset: 44,
+    customClass: 'arb-receipt',
+    onClose: () => {
+      if (receiptNotice === handler) receiptNotice = null;
+    },
   });
+  receiptNotice = handler;
 }
 
 /**
@@ -35,7 +51,7 @@ export function announceReceipt(receipt: WriteReceipt): void {
 function nameStates(error: unknown): unknown {
   const data = (error as { data?: { params?: Record<string, unknown>; issues?: { params?: Record<string, unknown> }[] } } | null)?.data;
   const fix = (params: Record<string, unknown> | undefined) => {
-    if (params && typeof params.status === 'string' && hasKey(`case.state.${params.status}`)) params.status = tr(`case.state.${params.status}`);
+    if (params) Object.assign(params, nameParams(params));
   };
   if (data) {
     fix(data.params);

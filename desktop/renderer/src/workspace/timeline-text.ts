@@ -1,5 +1,6 @@
 // What a timeline event says, in words: its kind's label and a one-line detail from its payload,
-// with the dossier's wording (the same event reads the same on screen and in a filed dossier).
+// with the dossier's wording (the same event reads the same on screen and in a filed dossier), except
+// where the dossier's Chinese keeps ASCII punctuation: those lines have workspace.event.* twins.
 import type { Language } from '../../../../shared/domain';
 import type { TimelineEntry } from '../../../contract/types';
 import { formatAmount } from '../format';
@@ -31,7 +32,7 @@ export function eventDetail(entry: TimelineEntry, t: T, has: Has, language: Lang
         from: label(t, has, `case.state.${str(p.from)}`, str(p.from)),
         to: label(t, has, `case.state.${str(p.to)}`, str(p.to)),
       });
-      return p.reason ? `${line} · ${t('dossier.event.reason', { reason: str(p.reason) })}` : line;
+      return p.reason ? `${line} · ${t('workspace.event.reason', { reason: str(p.reason) })}` : line;
     }
     case 'case.classified': {
       const a = obj(p.after);
@@ -49,10 +50,10 @@ export function eventDetail(entry: TimelineEntry, t: T, has: Has, language: Lang
     }
     case 'assessment.set': {
       const s = obj(p.shares);
-      return t('dossier.event.assessment', { platform: str(s.platform), user: str(s.user), thirdParty: str(s.thirdParty) });
+      return t('workspace.event.assessment', { platform: str(s.platform), user: str(s.user), thirdParty: str(s.thirdParty) });
     }
     case 'satisfaction.recorded':
-      return t('dossier.event.satisfaction', { score: str(p.score) });
+      return t('workspace.event.satisfaction', { score: str(p.score) });
     case 'consultation.asked':
     case 'consultation.answered':
       return t('dossier.event.consultation', { team: label(t, has, `dossier.team.${str(p.team)}`, str(p.team)) });
@@ -62,7 +63,7 @@ export function eventDetail(entry: TimelineEntry, t: T, has: Has, language: Lang
         channel: label(t, has, `dossier.channel.${str(p.channel)}`, str(p.channel)),
       });
     case 'case.fields_updated':
-      return t('dossier.event.fields', {
+      return t('workspace.event.fields', {
         fields: Object.keys(obj(p.changes))
           .map((f) => label(t, has, `dossier.field.${f}`, f))
           .join(', '),
