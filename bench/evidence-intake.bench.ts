@@ -41,6 +41,7 @@ import { FsBlobStore } from '../server/src/evidence/fs-blob-store';
 import { evidenceDeps } from '../server/src/evidence/store-from-config';
 import { MAX_PARSE_BYTES } from '../server/src/evidence/evidence-deps';
 import { runJob, REQUEST_TIMEOUT_MS, type Job, type Outcome } from './lib/intake-client';
+import { check, emitResult, info, makeResult, targeted } from './lib/result';
 import { benchWorkspace } from './lib/workspace';
 
 const CLIENT = fileURLToPath(new URL('./lib/intake-client.ts', import.meta.url));
@@ -476,7 +477,17 @@ async function main(): Promise<number> {
       '',
     ];
     await new Promise<void>((resolve) => process.stdout.write(out.join('\n'), () => resolve()));
-    return pass && storedOk && parseSkipOk ? 0 : 1;
+    const warmBaseline = { name: 'sha256sum, warm page cache (median)', value: Math.round(warmMBps), unit: 'MB/s' };
+    return emitResult(
+      makeResult('evidence-intake', [
+        targeted('intake_vs_sha256sum_pct', 'one-request intake throughput / warm sha256sum', Math.round(ratio * 1000) / 10, '%', '>=', TARGET * 100, warmBaseline),
+        info('intake_mbps', 'one-request intake (client in a child process, median)', Math.round(singleMBps), 'MB/s', warmBaseline),
+        info('sha256sum_cold_mbps', 'sha256sum, file evicted first (median)', Math.round(coldMBps), 'MB/s'),
+        info('chunked_intake_mbps', 'chunked intake (median)', Math.round(rate(chunked)), 'MB/s', warmBaseline),
+        check('stored_verified', 'blob stored with the right size and hash, nothing left behind', storedOk),
+        check('parse_skipped', 'oversized file not parsed (evidence.parse.too_large)', parseSkipOk),
+      ]),
+    );
   } finally {
     await cleanup();
   }

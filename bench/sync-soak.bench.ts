@@ -22,6 +22,7 @@ import path from 'node:path';
 import { randomInt } from 'node:crypto';
 import { Fleet, HarnessServer, describeFailure, type ScheduleResult } from '../test/desktop/sync-harness';
 import { benchWorkspace } from './lib/workspace';
+import { check, emitResult, info, makeResult } from './lib/result';
 
 const REPLAY = process.env.ARBITRA_FAULT_SEED;
 const SCHEDULES = REPLAY ? 1 : Number(process.env.BENCH_SOAK_SCHEDULES ?? 2000);
@@ -119,7 +120,15 @@ async function main(): Promise<number> {
       '',
     ];
     await new Promise<void>((resolve) => process.stdout.write(out.join('\n'), () => resolve()));
-    return failures.length ? 1 : 0;
+    return await emitResult(
+      makeResult('sync-soak', [
+        check('all_converged', 'every schedule converged (failed schedules = 0)', failures.length === 0 && results.length > 0),
+        info('schedules', 'schedules run', results.length, 'schedules'),
+        info('failed_schedules', 'failed schedules', failures.length, 'schedules'),
+        info('schedules_per_min', 'schedules per minute', Math.round((results.length / ms) * 600_000) / 10, '/min'),
+        info('peak_rss_mib', 'peak RSS (server and workstations)', Math.round(peakRss / 2 ** 20), 'MiB'),
+      ]),
+    );
   } finally {
     clearInterval(sampler);
     await cleanup();

@@ -72,11 +72,11 @@ export async function seedCaseDataSet(db: DB, o: CaseDataSetOptions): Promise<{ 
     insert into cases (id, case_number, channel, complainant_id, category, subcategory, description, language, usd_equivalent, urgent, tier, priority,
                        status, team_id, assignee_id, occurred_at, received_at, first_response_due_at, resolution_due_at, sla_paused_at, created_at, updated_at,
                        handler_summary, next_action)
-    select ${uuidOf('case', 'i')}, 'CMP-2026-' || lpad(i::text, 6, '0'), (${pgArray(CHANNELS)})[1 + i % ${CHANNELS.length}],
+    select ${uuidOf('case', 'i')}, 'CMP-2026-' || lpad(i::text, greatest(6, length(i::text)), '0'), (${pgArray(CHANNELS)})[1 + i % ${CHANNELS.length}],
            ${uuidOf('complainant', 'i')}, split_part(p, '/', 1), split_part(p, '/', 2),
            (${pgArray(SUBJECTS)})[1 + i % ${SUBJECTS.length}] || E'\n' ||
              'Case ' || i || ': the complainant describes the problem and attaches screenshots. 用户描述了问题并附上截图，订单号 ' || (100000 + i) || '。',
-           case when i % 3 = 0 then 'zh-CN' else 'en' end, round((50 + (i * 7919) % 250000)::numeric + (i % 100) / 100.0, 2), i % 17 = 0,
+           case when i % 3 = 0 then 'zh-CN' else 'en' end, round((50 + (i::bigint * 7919) % 250000)::numeric + (i % 100) / 100.0, 2), i % 17 = 0,
            (${pgArray(TIERS)})[1 + i % ${TIERS.length}], (${pgArray(PRIORITIES)})[1 + (i / 3) % ${PRIORITIES.length}],
            s, ${o.teamId}::uuid, case when i % 5 = 0 then null else (${sql.raw(`array[${assignees.map((a) => (a ? `'${a}'::uuid` : 'null::uuid')).join(',')}]`)})[1 + i % ${assignees.length}] end,
            now() - interval '10 days' + (i % 7200 || ' minutes')::interval, now() - interval '8 days' + (i % 7200 || ' minutes')::interval,

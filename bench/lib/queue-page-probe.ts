@@ -5,8 +5,10 @@
 // - first rows: a MutationObserver notes when the first loaded queue row (a row element with a
 //   case id) enters the DOM, and the frame after it (requestAnimationFrame, then a task: the rows
 //   have been painted);
-// - contract calls: the time each `queue.list` request to the engine starts (the page's fetch,
-//   wrapped), so a search can be timed from the query leaving the page as well as from the keystroke.
+// - contract calls: the time each page request to the engine (`queue.page`, or `queue.list`) starts
+//   (the page's fetch, wrapped), so a search can be timed from the query leaving the page as well as
+//   from the keystroke. The total, counted apart (`queue.count`) after the rows are shown, is timed
+//   to when the screen shows it (`totalMs`).
 import type { BrowserContext, Page } from 'playwright-core';
 
 // The node configuration has no DOM types (tsconfig.node.json): the few page APIs used here, typed
@@ -64,7 +66,7 @@ export function installQueueProbe(): void {
   const realFetch = g.fetch.bind(g);
   g.fetch = (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (!url.includes('queue.list')) return realFetch(input, init);
+    if (!/queue\.(page|list)\b/.test(url)) return realFetch(input, init);
     const i = probe.queueFetches.push(performance.now()) - 1;
     probe.queueAnswers.push(null);
     const answer = realFetch(input, init);
@@ -99,7 +101,9 @@ export async function firstRowsPaintedMs(page: Page, timeoutMs: number): Promise
 export interface ChangeTiming {
   /** From the trigger (the click, the keystroke) to the rows painted. */
   fromTriggerMs: number;
-  /** From the last `queue.list` request the trigger caused to the rows painted (null: none seen). */
+  /** From the trigger to the exact total shown in the status (no "+": counted); null when not within the timeout. */
+  totalMs: number | null;
+  /** From the last page request (`queue.page`/`queue.list`) the trigger caused to the rows painted (null: none seen). */
   fromQueryMs: number | null;
   /** Of that: the engine's answer (request sent → response received), through the contract over loopback HTTP. */
   answerMs: number | null;
@@ -159,12 +163,25 @@ export async function timeQueueChange(page: Page, trigger: { click: string } | {
       // The rows are in the DOM: the next frame paints them.
       await new Promise<void>((resolve) => g.requestAnimationFrame(() => setTimeout(resolve, 0)));
       const t2 = performance.now();
+      // Then the total (counted after the rows): until the status shows it exact, without "+".
+      // Waited for in every sample, so a count never runs into the next sample's query.
+      const totalAt = await new Promise<number | null>((resolve) => {
+        const until = performance.now() + timeoutMs;
+        const frame = () => {
+          const text = g.document.querySelector('[data-test="total"]')?.textContent ?? '';
+          if (text && !text.includes('+')) return resolve(performance.now());
+          if (performance.now() > until) return resolve(null);
+          g.requestAnimationFrame(frame);
+        };
+        frame();
+      });
       const fetches = probe.queueFetches.slice(fetchesBefore);
       const last = fetches.length ? fetchesBefore + fetches.length - 1 : null;
       const lastQuery = last === null ? null : probe.queueFetches[last]!;
       const answeredAt = last === null ? null : probe.queueAnswers[last];
       return {
         fromTriggerMs: t2 - t0,
+        totalMs: totalAt === null ? null : totalAt - t0,
         fromQueryMs: lastQuery === null ? null : t2 - lastQuery,
         answerMs: lastQuery === null || answeredAt === null || answeredAt === undefined ? null : answeredAt - lastQuery,
         rows: mainRows().length,
@@ -182,7 +199,7 @@ export interface ScrollSample {
   filledMs: number | null;
   /** Placeholder rows still on screen at the end. */
   placeholders: number;
-  /** `queue.list` requests the page made after the jump. */
+  /** Page requests (`queue.page`/`queue.list`) the page made after the jump. */
   requests: number;
   /** The first and last row index on screen at the end (data-row-index). */
   rowsOnScreen: [number, number] | null;

@@ -77,6 +77,9 @@ export const queueQueryInput = z.strictObject({
 });
 export type QueueQueryInput = z.input<typeof queueQueryInput>;
 
+export const queueCountInput = z.strictObject({ filter: queueFilterSchema.default({}) });
+export type QueueCountInput = z.input<typeof queueCountInput>;
+
 export const caseIdInput = z.strictObject({ caseId: uuid });
 
 export const timelineInput = z.strictObject({

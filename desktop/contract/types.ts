@@ -11,6 +11,7 @@ import type {
   QueueFilter,
   QueueSort,
   queueQueryInput,
+  queueCountInput,
   retryRejectionInput,
   saveDraftInput,
   saveViewInput,
@@ -141,6 +142,12 @@ export interface SlaClockView {
   pausedTotalMs: number;
   firstRespondedAt: Iso | null;
   resolvedAt: Iso | null;
+}
+
+/** A page of the queue without its total (`queue.page`: the total is `queue.count`'s, asked apart). */
+export interface QueueRowsPage {
+  offset: number;
+  rows: QueueRow[];
 }
 
 export interface QueuePage {
@@ -341,6 +348,10 @@ export interface WorkstationPort {
   };
   queue: {
     list(query: QueueQuery): Promise<QueuePage>;
+    /** The page alone: no count over every matching case before the rows. */
+    page(query: QueueQuery): Promise<QueueRowsPage>;
+    /** How many cases the filter matches. */
+    count(input: z.output<typeof queueCountInput>): Promise<{ total: number }>;
     views(): Promise<SavedView[]>;
     saveView(input: z.output<typeof saveViewInput>): Promise<SavedView>;
     removeView(id: string): Promise<void>;

@@ -105,6 +105,8 @@ const BAD_INPUT: Record<string, { input: () => unknown; field: string; key?: str
   'sync.dismiss': { input: () => ({ seq: 0 }), field: 'seq' },
   'sync.retry': { input: () => ({ seq: -1 }), field: 'seq' },
   'queue.list': { input: () => ({ filter: { vipMin: 5, vipMax: 1 } }), field: 'filter.vipMax', key: 'workstation.validation.range_reversed' },
+  'queue.page': { input: () => ({ limit: 0 }), field: 'limit' },
+  'queue.count': { input: () => ({ filter: { usdMin: 'lots' } }), field: 'filter.usdMin' },
   'queue.saveView': { input: () => ({ name: 'Mine', filter: {}, sort: { column: 'nope', direction: 'asc' } }), field: 'sort.column' },
   'queue.removeView': { input: () => ({ id: BAD_UUID }), field: 'id' },
   'cases.get': { input: () => ({ caseId: BAD_UUID }), field: 'caseId' },
@@ -192,6 +194,10 @@ describe.each(['http', 'ipc'] as const)('over %s', (carrierName) => {
     const c = client();
     const found = await c.queue.list.query({ filter: { search: '没有到账' } });
     expect(found.rows.map((r) => r.id)).toContain(caseId);
+    // The page alone and its count apart (the queue screen's two steps) answer the same.
+    const alone = await c.queue.page.query({ filter: { search: '没有到账' } });
+    expect(alone).toEqual({ offset: found.offset, rows: found.rows });
+    expect(await c.queue.count.query({ filter: { search: '没有到账' } })).toEqual({ total: found.total });
     const views = await c.queue.views.query();
     expect(views.length).toBeGreaterThan(0);
     const view = await c.queue.saveView.mutate({ name: `Mine ${carrierName}`, filter: { assignee: 'me' }, sort: { column: 'sla_due', direction: 'asc' } });

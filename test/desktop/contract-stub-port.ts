@@ -45,6 +45,8 @@ export function stubPort() {
     },
     queue: {
       list: record('queue.list', { total: 0, offset: 0, rows: [] }),
+      page: record('queue.page', { offset: 0, rows: [] }),
+      count: record('queue.count', { total: 0 }),
       views: record('queue.views', []),
       saveView: record('queue.saveView', null as never),
       removeView: record('queue.removeView', undefined),

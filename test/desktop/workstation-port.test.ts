@@ -236,6 +236,8 @@ describe('the workstation engine', () => {
     }
     const bad = await failure(specialist.queue.list({ filter: { vipMin: 5, vipMax: 2 } } as never));
     expect(bad).toMatchObject({ messageKey: 'workstation.validation.range_reversed', field: 'filter.vipMax' });
+    expect(await failure(specialist.queue.page({ filter: { vipMin: 5, vipMax: 2 } } as never))).toMatchObject({ field: 'filter.vipMax' });
+    expect(await failure(specialist.queue.count({ filter: { vipMin: 5, vipMax: 2 } } as never))).toMatchObject({ field: 'filter.vipMax' });
   });
 
   it('searches Chinese and English substrings of the case text and the exchange UID', async () => {
@@ -291,6 +293,19 @@ describe('the workstation engine', () => {
     const full = await list({}, 'case_number', 'asc');
     expect(paged).toMatchObject({ total: full.total, offset: 1 });
     expect(paged.rows.map((r) => r.id)).toEqual([full.rows[1]!.id]);
+    // The page alone (queue.page) and the count apart (queue.count) answer what queue.list does.
+    for (const [filter, column] of [
+      [{}, 'sla_due'],
+      [{ language: 'zh-CN' }, 'received_at'],
+      [{ search: uids.zh.toLowerCase() }, 'case_number'],
+      [{ status: ['received', 'investigation'], tier: ['L1', 'L2', 'L3'] }, 'assignee'],
+    ] as [QueueFilter, QueueSortColumn][]) {
+      const query = { filter, sort: { column, direction: 'desc' as const }, offset: 0, limit: 500 };
+      const withTotal = await specialist.queue.list(query);
+      expect(await specialist.queue.page(query), JSON.stringify(filter)).toEqual({ offset: 0, rows: withTotal.rows });
+      expect(await specialist.queue.count({ filter }), JSON.stringify(filter)).toEqual({ total: withTotal.total });
+    }
+    expect(await specialist.queue.page({ filter: {}, sort: { column: 'case_number', direction: 'asc' }, offset: 1, limit: 1 })).toEqual({ offset: 1, rows: paged.rows });
   });
 
   it('marks cases read when opened, and unread again when someone else changes them', async () => {

@@ -359,8 +359,9 @@ describe('workstation end to end', () => {
     await statusBar(page, L).getByRole('button', { name: refused }).click();
     const drawer = page.getByRole('dialog', { name: tr(L, 'ui.rejection.title') });
     await drawer.waitFor();
-    const rejection = drawer.getByRole('listitem').filter({ hasText: tr(L, 'desktop.mutation.transition') });
-    await expect.poll(() => rejection.textContent(), { timeout: STEP_MS }).toContain(tr(L, 'error.case_moved', { status: '' }).split('(')[0]!);
+    // The refused change is named by the action refused, its reason with the state in words.
+    const rejection = drawer.getByRole('listitem').filter({ hasText: tr(L, 'case.action.request_approval') });
+    await expect.poll(() => rejection.textContent(), { timeout: STEP_MS }).toContain(tr(L, 'error.case_moved', { status: tr(L, 'case.state.awaiting_material') }));
     const reasonText = (await rejection.textContent()) ?? '';
     expect(reasonText).toContain(caseNumber);
     await screenshot(page, 'rejected-changes-zh-CN');

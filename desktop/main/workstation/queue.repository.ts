@@ -111,6 +111,19 @@ export async function countCases(db: Db, conditions: RawBuilder<boolean>[]): Pro
   return r.rows[0]?.n ?? 0;
 }
 
+/** The pages of `cases` now, and when last analyzed (reltuples is -1 until the first ANALYZE). */
+export async function casesTableSize(db: Db): Promise<{ pages: number; analyzedPages: number; analyzed: boolean }> {
+  const r = await sql<{ pages: string; relpages: number; reltuples: number }>`
+    select pg_relation_size(c.oid) / current_setting('block_size')::int as pages, c.relpages, c.reltuples
+      from pg_class c where c.oid = 'cases'::regclass`.execute(db);
+  const row = r.rows[0];
+  return { pages: Number(row?.pages ?? 0), analyzedPages: row?.relpages ?? 0, analyzed: (row?.reltuples ?? -1) >= 0 };
+}
+
+export async function analyzeCases(db: Db): Promise<void> {
+  await sql`analyze cases`.execute(db);
+}
+
 /** The ids of one page, in order. */
 export async function pageCaseIds(db: Db, conditions: RawBuilder<boolean>[], sort: QueueSort, offset: number, limit: number): Promise<string[]> {
   const r = await sql<{ id: string }>`select c.id from cases c ${whereClause(conditions)} ${orderBy(sort)} limit ${limit} offset ${offset}`.execute(db);

@@ -19,14 +19,14 @@ export const QUEUE_COLUMNS: QueueColumn[] = [
   { key: 'category', titleKey: 'ui.queue.col.category', width: 180, sort: 'category' },
   { key: 'tier', titleKey: 'ui.queue.col.tier', width: 48, sort: 'tier' },
   { key: 'priority', titleKey: 'ui.queue.col.priority', width: 64, sort: 'priority' },
-  { key: 'sla', titleKey: 'ui.queue.col.sla', width: 140, sort: 'sla_due' },
+  { key: 'sla', titleKey: 'ui.queue.col.sla', width: 124, sort: 'sla_due' },
   { key: 'usd', titleKey: 'ui.queue.col.usd', width: 100, sort: 'usd_equivalent', align: 'right' },
   { key: 'vip', titleKey: 'ui.queue.col.vip', width: 48, sort: 'vip_level', align: 'right' },
   { key: 'channel', titleKey: 'ui.queue.col.channel', width: 84, sort: 'channel' },
   { key: 'language', titleKey: 'ui.queue.col.language', width: 56, sort: 'language' },
   { key: 'assignee', titleKey: 'ui.queue.col.assignee', width: 96, sort: 'assignee' },
-  { key: 'received', titleKey: 'ui.queue.col.received', width: 96, sort: 'received_at' },
-  { key: 'updated', titleKey: 'ui.queue.col.updated', width: 96, sort: 'updated_at' },
+  { key: 'received', titleKey: 'ui.queue.col.received', width: 108, sort: 'received_at' },
+  { key: 'updated', titleKey: 'ui.queue.col.updated', width: 108, sort: 'updated_at' },
 ];
 
 export const ROW_HEIGHT = 34;

@@ -5,7 +5,7 @@ import { computed, markRaw, ref, shallowRef } from 'vue';
 import type { QueueFilter, QueueSort } from '../../../contract/schemas';
 import type { Directory, SavedView } from '../../../contract/types';
 import { useContract } from '../contract';
-import { createQueueData } from '../queue/queue-data';
+import { createQueueData, MAX_CACHED_PAGES, PAGE_SIZE } from '../queue/queue-data';
 
 export const DEFAULT_SORT: QueueSort = { column: 'sla_due', direction: 'asc' };
 
@@ -37,7 +37,10 @@ export const useQueueStore = defineStore('queue', () => {
   const directory = shallowRef<Directory | null>(null);
   const selectedIndex = ref(0);
   // Raw: the rows are a shallow ref of up to 100,000 slots, never made deeply reactive.
-  const data = markRaw(createQueueData((query) => useContract().queue.list.query(query)));
+  // The first page of a query comes alone; its total is counted apart (queue/queue-data.ts).
+  const data = markRaw(
+    createQueueData((query) => useContract().queue.page.query(query), PAGE_SIZE, MAX_CACHED_PAGES, { count: (input) => useContract().queue.count.query(input) }),
+  );
 
   /** The whole filter sent to the contract. */
   const query = computed<QueueFilter>(() => cleanFilter({ ...filter.value, search: search.value.trim() || undefined, unreadOnly: unreadOnly.value || undefined }));
