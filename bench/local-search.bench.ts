@@ -25,6 +25,7 @@ import { listQueue } from '../desktop/main/workstation/queue';
 import { queueQueryInput } from '../desktop/contract/schemas';
 import { serverCase, serverRow, pullPage } from '../test/desktop/support';
 import { emitResult, info, makeResult, targeted, check } from './lib/result';
+import { SUBJECTS } from './lib/case-data-set';
 
 const CASES = Number(process.env.BENCH_SEARCH_CASES ?? 100_000);
 if (!Number.isInteger(CASES) || CASES < 1000 || CASES > 1_000_000) throw new Error('BENCH_SEARCH_CASES: an integer between 1,000 and 1,000,000');
@@ -35,21 +36,6 @@ const TARGET_P95_MS = 50;
 const USER = '00000000-0000-4000-8000-000000000001';
 const TEAM = '00000000-0000-4000-8000-0000000000a1';
 
-/** Openings of the descriptions, as complainants write them (as bench/lib/case-data-set.ts). */
-const SUBJECTS = [
-  '提现一直未到账，已经等了三天',
-  'Withdrawal stuck for three days, no reply from support',
-  '市价单成交价格偏离报价，要求赔偿差价',
-  'Market order filled far from the quoted price during the spike',
-  '账户被盗，资金被转走',
-  'Account taken over, funds moved to an unknown wallet',
-  'P2P 卖家收款后不放币',
-  'P2P seller did not release the coins after payment',
-  '充值未入账，链上已确认',
-  'Deposit not credited although confirmed on chain',
-  '强平价格异常，仓位被错误清算',
-  'Liquidated at an abnormal price, asks for a review',
-] as const;
 /** Chinese terms of 2–7 characters (each in one subject: ~1/12 of the cases), a selective one, English, a UID fragment, a miss. */
 const TERMS = ['提现', '被盗', '强平', '不放币', '未入账', '成交价格', '仓位被错误清算', '订单号 10012', 'withdrawal', 'uid-00004', '完全不存在的词'] as const;
 

@@ -152,13 +152,14 @@ async function main(): Promise<number> {
     env.apps.push(plain);
     const plainUrl = await listen(plain);
 
-    // The same statements as listCases, compiled once from Kysely, run through a raw pg Pool.
-    const compiled = compileListCases(kyDb, visibility as Extract<typeof visibility, { all: false }>);
+    // The very statements listCases sends (recorded from one call through Kysely's query log), run
+    // through a raw pg Pool.
+    const [countQuery, rowsQuery] = await recordedStatements(serviceUrl, (db) => listCases(db, { visibility, limit: LIMIT, offset: 0 }));
     const pool = benchPool(serviceUrl);
     env.pools.push(pool);
     const raw = Fastify({ logger: false });
     raw.get('/cases', async () => {
-      const [count, rows] = [await pool.query<{ n: string }>(compiled.count.sql, [...compiled.count.parameters]), await pool.query(compiled.rows.sql, [...compiled.rows.parameters])];
+      const [count, rows] = [await pool.query<{ n: string }>(countQuery!.sql, [...countQuery!.parameters]), await pool.query(rowsQuery!.sql, [...rowsQuery!.parameters])];
       return { total: Number(count.rows[0]!.n), cases: rows.rows };
     });
     env.apps.push(raw);
@@ -323,45 +324,21 @@ async function main(): Promise<number> {
   }
 }
 
-/** listCases's two statements (the count, the page) for a visibility that is not "all", compiled by Kysely. */
-function compileListCases(db: DB, v: { teamIds: string[]; userId: string; unassignedQueue: boolean }) {
-  const q = db
-    .selectFrom('cases')
-    .innerJoin('complainants', 'complainants.id', 'cases.complainant_id')
-    .where('cases.deleted_at', 'is', null)
-    .where((eb) =>
-      eb.or([eb('cases.assignee_id', '=', v.userId), ...(v.teamIds.length ? [eb('cases.team_id', 'in', v.teamIds)] : []), ...(v.unassignedQueue ? [eb('cases.team_id', 'is', null)] : [])]),
-    );
-  return {
-    count: q.select((eb) => eb.fn.countAll<string>().as('n')).compile(),
-    rows: q
-      .select([
-        'cases.id',
-        'cases.case_number',
-        'cases.status',
-        'cases.category',
-        'cases.subcategory',
-        'cases.channel',
-        'cases.tier',
-        'cases.priority',
-        'cases.usd_equivalent',
-        'cases.team_id',
-        'cases.assignee_id',
-        'cases.received_at',
-        'cases.first_response_due_at',
-        'cases.resolution_due_at',
-        'cases.sla_paused_at',
-        'cases.first_responded_at',
-        'cases.resolved_at',
-        'complainants.exchange_uid',
-        'complainants.vip_level',
-      ])
-      .orderBy('cases.received_at', 'desc')
-      .orderBy('cases.id')
-      .limit(LIMIT)
-      .offset(0)
-      .compile(),
-  };
+/** The statements `run` sends to the database, in order, as Kysely compiled them. */
+async function recordedStatements(connectionString: string, run: (db: DB) => Promise<unknown>): Promise<{ sql: string; parameters: readonly unknown[] }[]> {
+  const statements: { sql: string; parameters: readonly unknown[] }[] = [];
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: benchPool(connectionString) }),
+    log: (event) => {
+      if (event.level === 'query') statements.push({ sql: event.query.sql, parameters: event.query.parameters });
+    },
+  });
+  try {
+    await run(db);
+  } finally {
+    await db.destroy();
+  }
+  return statements;
 }
 
 main().then(

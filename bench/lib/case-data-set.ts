@@ -24,7 +24,7 @@ const PAIRS = Object.entries(CATEGORIES).flatMap(([c, subs]) => subs.map((s) => 
 const STATES = CASE_STATES.filter((s) => !['closed', 'archived', 'rejected'].includes(s));
 
 /** Description openings: what complainants write, in both languages. The first line is the queue's subject. */
-const SUBJECTS = [
+export const SUBJECTS = [
   '提现一直未到账，已经等了三天',
   'Withdrawal stuck for three days, no reply from support',
   '市价单成交价格偏离报价，要求赔偿差价',

@@ -26,7 +26,8 @@ const AMBER_SHARE = 0.25;
 const RED_SHARE = 0.1;
 const RED_MS = 15 * 60_000;
 
-function toClock(view: SlaClockView): SlaClock | null {
+/** The stored clock as shared/sla reads it; null when the case has no clock. */
+export function toClock(view: SlaClockView): SlaClock | null {
   if (!view.startedAt || !view.firstResponseDueAt || !view.resolutionDueAt) return null;
   const d = (s: string | null) => (s ? new Date(s) : null);
   return {
@@ -56,11 +57,16 @@ export function slaDisplay(view: SlaClockView | null | undefined, now: number): 
   const base = { deadline: first.deadline, remainingMs: first.remaining, dueAt: first.due.toISOString(), paused };
   if (first.remaining < 0) return { ...base, state: 'breached' };
   if (paused) return { ...base, state: 'paused' };
+  return { ...base, state: urgency(clock, first.due, first.remaining) };
+}
+
+/** A running deadline's colour: red in the last tenth of its budget or 15 minutes, amber under a quarter or an hour. */
+export function urgency(clock: SlaClock, due: Date, remainingMs: number): 'red' | 'amber' | 'running' {
   // The budget: from the start to the due time, less the pauses already spent.
-  const budget = Math.max(1, first.due.getTime() - clock.startedAt.getTime() - clock.pausedTotalMs);
-  if (first.remaining < RED_MS || first.remaining < budget * RED_SHARE) return { ...base, state: 'red' };
-  if (first.remaining < HOUR || first.remaining < budget * AMBER_SHARE) return { ...base, state: 'amber' };
-  return { ...base, state: 'running' };
+  const budget = Math.max(1, due.getTime() - clock.startedAt.getTime() - clock.pausedTotalMs);
+  if (remainingMs < RED_MS || remainingMs < budget * RED_SHARE) return 'red';
+  if (remainingMs < HOUR || remainingMs < budget * AMBER_SHARE) return 'amber';
+  return 'running';
 }
 
 /** The SLA of a row or case, ticking with the shared clock. */

@@ -1,7 +1,8 @@
 // Both SLA deadlines of one case, each on its own (the shell's src/sla.ts shows only the one due
 // first, for the queue): status from shared/sla, and the same display colours as the queue (amber
 // when less than a quarter of the budget or an hour is left, red in the last tenth or 15 minutes).
-import { slaStatus, type SlaClock } from '../../../../shared/sla';
+import { slaStatus } from '../../../../shared/sla';
+import { toClock, urgency } from '../sla';
 import type { SlaClockView } from '../../../contract/types';
 
 export type ClockState = 'running' | 'amber' | 'red' | 'breached' | 'paused' | 'met' | 'none';
@@ -13,23 +14,6 @@ export interface DeadlineDisplay {
   remainingMs: number | null;
   dueAt: string | null;
   paused: boolean;
-}
-
-const HOUR = 3_600_000;
-const RED_MS = 15 * 60_000;
-
-function toClock(view: SlaClockView): SlaClock | null {
-  if (!view.startedAt || !view.firstResponseDueAt || !view.resolutionDueAt) return null;
-  const d = (s: string | null) => (s ? new Date(s) : null);
-  return {
-    startedAt: new Date(view.startedAt),
-    firstResponseDueAt: new Date(view.firstResponseDueAt),
-    resolutionDueAt: new Date(view.resolutionDueAt),
-    pausedAt: d(view.pausedAt),
-    pausedTotalMs: view.pausedTotalMs,
-    firstRespondedAt: d(view.firstRespondedAt),
-    resolvedAt: d(view.resolvedAt),
-  };
 }
 
 export function deadlines(view: SlaClockView | null | undefined, now: number): DeadlineDisplay[] {
@@ -44,11 +28,7 @@ export function deadlines(view: SlaClockView | null | undefined, now: number): D
     if (status === 'met') return { ...base, state: 'met', paused: false };
     if (status === 'breached') return { ...base, state: 'breached' };
     if (status === 'paused') return { ...base, state: 'paused' };
-    const left = remaining ?? 0;
-    const budget = Math.max(1, due.getTime() - clock.startedAt.getTime() - clock.pausedTotalMs);
-    if (left < RED_MS || left < budget * 0.1) return { ...base, state: 'red' };
-    if (left < HOUR || left < budget * 0.25) return { ...base, state: 'amber' };
-    return { ...base, state: 'running' };
+    return { ...base, state: urgency(clock, due, remaining ?? 0) };
   };
   return [
     one('first_response', report.firstResponse, report.firstResponseRemainingMs, clock.firstResponseDueAt),
