@@ -125,6 +125,48 @@ describe('queue data', () => {
     expect(isPlaceholder(rows[0])).toBe(false);
   });
 
+  it('reads again after the first page when data changed while it was being read: an older answer never wins', async () => {
+    // The store is empty when the first page is asked for; a pull then writes three cases and says so.
+    let total = 0;
+    const held: (() => void)[] = [];
+    const page = (): Promise<QueueRowsPage> => {
+      const answer = { offset: 0, rows: Array.from({ length: total }, (_, i) => row(i)) };
+      return total === 0 ? new Promise((resolve) => held.push(() => resolve(answer))) : Promise.resolve(answer);
+    };
+    const data = createQueueData(page, 100, 24, { count: () => Promise.resolve({ total }), countDelayMs: 0 });
+    const first = data.reset({}, SORT);
+    total = 3;
+    const refreshed = data.refresh();
+    held.splice(0).forEach((r) => r());
+    await Promise.all([first, refreshed]);
+    await wait(10);
+    expect(data.total.value).toBe(3);
+    expect(data.rowAt(2)?.caseNumber).toBe('ARB-2026-000002');
+  });
+
+  it('follows a list that grows past a page or shrinks while it is shown', async () => {
+    let total = 0;
+    const page = (q: QueueQueryInput): Promise<QueueRowsPage> => {
+      const offset = q.offset ?? 0;
+      return Promise.resolve({ offset, rows: Array.from({ length: Math.max(0, Math.min(q.limit ?? 100, total - offset)) }, (_, i) => row(offset + i)) });
+    };
+    const data = createQueueData(page, 100, 24, { count: () => Promise.resolve({ total }), countDelayMs: 0 });
+    await data.reset({}, SORT);
+    expect(data.total.value).toBe(0);
+    total = 250;
+    await data.refresh();
+    await wait(10);
+    expect(data.total.value).toBe(250);
+    expect(data.totalKnown.value).toBe(true);
+    expect(data.rowAt(99)?.caseNumber).toBe('ARB-2026-000099');
+    total = 7;
+    await data.refresh();
+    await wait(10);
+    expect(data.total.value).toBe(7);
+    expect(data.rowAt(6)?.caseNumber).toBe('ARB-2026-000006');
+    expect(data.rowAt(7)).toBeNull();
+  });
+
   it('publishes new rows (a new array for the table) when a page arrives', async () => {
     const engine = fakeEngine();
     const data = createQueueData(engine.page, 100, 24, { count: engine.count, countDelayMs: 0 });
@@ -159,7 +201,13 @@ describe('queue table and data together', () => {
       },
     });
     // happy-dom lays nothing out: the resizer hands the table the size it would have at 1440×900.
-    const SizedResizer = { name: 'ElAutoResizer', setup: (_: unknown, { slots }: SetupContext) => () => slots.default?.({ width: 1400, height: 600 }) };
+    const SizedResizer = {
+      name: 'ElAutoResizer',
+      setup:
+        (_: unknown, { slots }: SetupContext) =>
+        () =>
+          slots.default?.({ width: 1400, height: 600 }),
+    };
     const wrapper = mount(Host, { global: { plugins: [i18n], stubs: { ElAutoResizer: SizedResizer } }, attachTo: document.body });
     await flushPromises();
     expect(wrapper.find('[data-row-index="0"]').attributes('data-case-id')).toBe(row(0).id);

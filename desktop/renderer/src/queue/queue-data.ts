@@ -103,6 +103,8 @@ export function createQueueData(fetchPage: PageFetcher, pageSize = PAGE_SIZE, ma
   let visible: [number, number] = [0, 0];
   let tick = 0;
   let countTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The first page of the newest query while it loads: a refresh waits for it, so an older answer never lands after a newer one. */
+  let resetting: Promise<void> | null = null;
 
   /** A new view of the slots: the table re-renders. */
   function publish() {
@@ -190,9 +192,18 @@ export function createQueueData(fetchPage: PageFetcher, pageSize = PAGE_SIZE, ma
       return;
     }
     if (answeredTotal === null) {
-      learnLength(result.offset, result.rows.length, pageSize);
-      // A known total that this page contradicts (the list shrank meanwhile): count again.
-      if (totalKnown.value && result.rows.length < pageSize && result.offset + result.rows.length !== total.value) scheduleCount(gen, 0);
+      const end = result.offset + result.rows.length;
+      const short = result.rows.length < pageSize;
+      if (totalKnown.value && short && end !== total.value) {
+        // A short page ends the list: it grew or shrank meanwhile to exactly this, unless the page is
+        // empty past the start (then the end is somewhere before it: count again).
+        if (result.rows.length > 0 || result.offset === 0) setLength(end, true);
+        else scheduleCount(gen, 0);
+      } else if (totalKnown.value && !short && end >= total.value) {
+        // A full page past the known end: the list grew meanwhile (a pull) by this much at least; count again.
+        setLength(end + pageSize, false);
+        scheduleCount(gen, 0);
+      } else learnLength(result.offset, result.rows.length, pageSize);
     }
     fill(page, result);
     evict();
@@ -241,7 +252,15 @@ export function createQueueData(fetchPage: PageFetcher, pageSize = PAGE_SIZE, ma
   }
 
   /** A new query: back to the first page. */
-  async function reset(nextFilter: QueueFilter, nextSort: QueueSort): Promise<void> {
+  function reset(nextFilter: QueueFilter, nextSort: QueueSort): Promise<void> {
+    const p = resetNow(nextFilter, nextSort).finally(() => {
+      if (resetting === p) resetting = null;
+    });
+    resetting = p;
+    return p;
+  }
+
+  async function resetNow(nextFilter: QueueFilter, nextSort: QueueSort): Promise<void> {
     filter = nextFilter;
     sort = nextSort;
     const gen = ++generation;
@@ -277,6 +296,8 @@ export function createQueueData(fetchPage: PageFetcher, pageSize = PAGE_SIZE, ma
 
   /** Local data changed: reload the pages on screen (the total may have changed too). */
   async function refresh(): Promise<void> {
+    // Data that changed while the first page was being read may be missing from it: read again after it.
+    if (resetting) await resetting;
     const gen = generation;
     const first = Math.floor(visible[0] / pageSize);
     const last = Math.floor(visible[1] / pageSize);

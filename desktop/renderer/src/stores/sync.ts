@@ -58,6 +58,9 @@ export const useSyncStore = defineStore('sync', () => {
       onStarted: () => {
         connected.value = true;
         retryDelay = 1000;
+        // Changes made while no subscription was listening (before the first one, during a drop) sent
+        // no event: whatever is on screen is read again once.
+        handle({ type: 'changed', caseIds: 'all' });
       },
       onData: (event) => {
         connected.value = true;
