@@ -1,8 +1,10 @@
 // Who sees which case, recusal (回避制度) and the complainant's privacy, against the real server.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { errorData, failure, startTestServer, type TestServer } from '../support/server';
 import { ROLES, type Role } from '../../shared/domain';
+import { listCases } from '../../server/src/cases/cases.repository';
 
 let server: TestServer;
 const api = {} as Record<Role, ReturnType<TestServer['client']>>;
@@ -36,7 +38,9 @@ async function create(role: Role, exchangeUid: string) {
 }
 
 const count = async (table: 'audit_log' | 'notes' | 'case_events', where?: { action: string; caseId: string }) => {
-  let q = db().selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n'));
+  let q = db()
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<string>().as('n'));
   if (where && table === 'audit_log') q = (q as any).where('action', '=', where.action).where('case_id', '=', where.caseId);
   return Number((await q.executeTakeFirstOrThrow()).n);
 };
@@ -68,6 +72,7 @@ afterAll(async () => {
 async function listed(role: Role): Promise<string[]> {
   const res = await api[role].cases.list.query({ limit: 200 });
   expect(res.total).toBe(res.cases.length);
+  expect(res.totalCapped).toBe(false);
   return res.cases.map((c) => c.id);
 }
 
@@ -87,11 +92,7 @@ describe('visibility', () => {
     expect(ids).not.toContain(otherTeamCase);
     expect(ids).not.toContain(queueCase);
     for (const caseId of [otherTeamCase, queueCase]) {
-      for (const call of [
-        () => api.specialist.cases.get.query({ caseId }),
-        () => api.specialist.cases.timeline.query({ caseId }),
-        () => api.specialist.cases.complainantPii.query({ caseId }),
-      ]) {
+      for (const call of [() => api.specialist.cases.get.query({ caseId }), () => api.specialist.cases.timeline.query({ caseId }), () => api.specialist.cases.complainantPii.query({ caseId })]) {
         expect(await failure(call())).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404, messageKey: 'error.case_not_found' });
       }
     }
@@ -162,9 +163,7 @@ describe('visibility', () => {
 describe('recusal (回避制度)', () => {
   it('a handler related to a complainant cannot be assigned that complainant’s case', async () => {
     const { id } = await create('specialist', 'uid-recusal-cousin');
-    const onlySupervisors = await failure(
-      api.specialist.cases.recordRelation.mutate({ userId: server.users.specialist.id, exchangeUid: 'uid-recusal-cousin', relation: 'cousin' }),
-    );
+    const onlySupervisors = await failure(api.specialist.cases.recordRelation.mutate({ userId: server.users.specialist.id, exchangeUid: 'uid-recusal-cousin', relation: 'cousin' }));
     expect(onlySupervisors).toMatchObject({ code: 'FORBIDDEN' });
 
     const rel = await api.supervisor.cases.recordRelation.mutate({ userId: server.users.specialist.id, exchangeUid: 'uid-recusal-cousin', relation: 'cousin' });
@@ -264,5 +263,31 @@ describe('complainant privacy', () => {
       expect(err.message).not.toContain('Chen');
     }
     expect(await count('audit_log')).toBe(before);
+  });
+});
+
+describe('the case list count', () => {
+  it('counts up to its cap and says when there are more, the page unchanged', async () => {
+    const all = await listCases(db(), { visibility: { all: true }, limit: 200, offset: 0 });
+    expect(all.total).toBeGreaterThanOrEqual(4);
+    expect(all.totalCapped).toBe(false);
+    const capped = await listCases(db(), { visibility: { all: true }, limit: 200, offset: 0, countCap: 2 });
+    expect(capped).toMatchObject({ total: 2, totalCapped: true });
+    expect(capped.rows.map((r) => r.id)).toEqual(all.rows.map((r) => r.id));
+    const exact = await listCases(db(), { visibility: { all: true }, limit: 200, offset: 0, countCap: all.total });
+    expect(exact).toMatchObject({ total: all.total, totalCapped: false });
+  });
+
+  it('reads the first page of the queue through the queue index, not by sorting every case', async () => {
+    // A few test cases are cheaper to sort than to look up: the planner is told so, as it would find with many.
+    const plan = await db()
+      .transaction()
+      .execute(async (trx) => {
+        await sql`set local enable_sort = off`.execute(trx);
+        return sql<{ 'QUERY PLAN': string }>`explain select id from cases where deleted_at is null order by received_at desc, id limit 50`.execute(trx);
+      });
+    const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+    expect(text).toContain('cases_queue_idx');
+    expect(text).not.toMatch(/\bSort\b/);
   });
 });

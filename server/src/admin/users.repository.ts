@@ -3,6 +3,7 @@
 // be shown select only columns that may leave the server: never password_hash or totp_secret.
 import { sql } from 'kysely';
 import type { DB } from '../db/database';
+import { teamIdsOfUser } from '../auth/session.repository';
 
 // ---------------------------------------------------------------------------------------------
 // Users
@@ -10,8 +11,6 @@ import type { DB } from '../db/database';
 
 /** Columns of a user that may be shown (to the user or to an admin). */
 const PUBLIC_USER_COLUMNS = ['users.id', 'users.email', 'users.display_name', 'users.role', 'users.language', 'users.totp_enabled_at', 'users.disabled_at', 'users.created_at'] as const;
-
-const teamIdsOfUser = sql<string[]>`array(select tm.team_id::text from team_members tm where tm.user_id = users.id order by tm.team_id)`;
 
 export function listUsers(db: DB) {
   return db

@@ -1,4 +1,8 @@
+import { sql } from 'kysely';
 import type { DB } from '../db/database';
+
+/** The teams of the user in the row (`users` must be in the query): one column instead of another round trip. */
+export const teamIdsOfUser = sql<string[]>`array(select tm.team_id::text from team_members tm where tm.user_id = users.id order by tm.team_id)`;
 
 export function findActiveSessionByTokenHash(db: DB, tokenHash: string, now: Date) {
   return db
@@ -15,6 +19,7 @@ export function findActiveSessionByTokenHash(db: DB, tokenHash: string, now: Dat
       'users.role',
       'users.language',
       'users.totp_enabled_at',
+      teamIdsOfUser.as('team_ids'),
     ])
     .where('sessions.token_hash', '=', tokenHash)
     .where('sessions.revoked_at', 'is', null)

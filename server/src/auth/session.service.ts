@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { DB } from '../db/database';
 import type { UserActor } from '../context';
 import { TOTP_REQUIRED_ROLES, type Language, type Role } from '../../../shared/domain';
-import { findActiveSessionByTokenHash, insertSession, revokedDeviceOfToken, teamIdsOf } from './session.repository';
+import { findActiveSessionByTokenHash, insertSession, revokedDeviceOfToken } from './session.repository';
 
 export const SESSION_COOKIE = 'arbitra_session';
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -45,7 +45,7 @@ export async function resolveActor(db: DB, token: string | null | undefined, now
     email: row.email,
     displayName: row.display_name,
     language: row.language as Language,
-    teamIds: await teamIdsOf(db, row.user_id),
+    teamIds: row.team_ids,
     sessionId: row.session_id,
     deviceId: row.device_id,
     totpSatisfied: row.totp_verified || !TOTP_REQUIRED_ROLES.includes(role),

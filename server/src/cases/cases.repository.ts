@@ -31,15 +31,17 @@ export function findCaseByExternalRef(db: DB, intakeKeyId: string | null, extern
 /** What a case was received with, to tell a repeated post from a conflicting one: the intake event's fingerprint and the complainant's account. */
 export async function intakeFingerprintOf(db: DB, caseId: string): Promise<{ fingerprint: Record<string, string> | null; exchangeUid: string | null }> {
   const event = await db.selectFrom('case_events').select('payload').where('case_id', '=', caseId).where('type', '=', 'case.received').orderBy('at').limit(1).executeTakeFirst();
-  const account = await db.selectFrom('cases').innerJoin('complainants', 'complainants.id', 'cases.complainant_id').select('complainants.exchange_uid').where('cases.id', '=', caseId).executeTakeFirst();
+  const account = await db
+    .selectFrom('cases')
+    .innerJoin('complainants', 'complainants.id', 'cases.complainant_id')
+    .select('complainants.exchange_uid')
+    .where('cases.id', '=', caseId)
+    .executeTakeFirst();
   const payload = (event?.payload ?? {}) as { intakeFingerprint?: Record<string, string> };
   return { fingerprint: payload.intakeFingerprint ?? null, exchangeUid: account?.exchange_uid ?? null };
 }
 
-export async function upsertComplainant(
-  trx: DB,
-  c: { exchangeUid: string; vipLevel: number; region: string | null; language: string },
-): Promise<string> {
+export async function upsertComplainant(trx: DB, c: { exchangeUid: string; vipLevel: number; region: string | null; language: string }): Promise<string> {
   const row = await trx
     .insertInto('complainants')
     .values({ exchange_uid: c.exchangeUid, vip_level: c.vipLevel, region: c.region, language: c.language })
@@ -87,11 +89,7 @@ export function insertCase(trx: DB, values: NewCase) {
   return trx.insertInto('cases').values(values).returning(['id', 'case_number']).executeTakeFirstOrThrow();
 }
 
-export async function insertAmounts(
-  trx: DB,
-  caseId: string,
-  amounts: { asset: string; amount: string; usdRate: string | null; usdValue: string | null }[],
-): Promise<void> {
+export async function insertAmounts(trx: DB, caseId: string, amounts: { asset: string; amount: string; usdRate: string | null; usdValue: string | null }[]): Promise<void> {
   if (amounts.length === 0) return;
   await trx
     .insertInto('case_amounts')
@@ -161,6 +159,8 @@ export interface CaseListFilter {
   search?: string;
   limit: number;
   offset: number;
+  /** Where counting stops (CASE_LIST_COUNT_CAP unless a caller needs less). */
+  countCap?: number;
 }
 
 type CaseVisibility = CaseListFilter['visibility'];
@@ -188,20 +188,46 @@ function visibleTo(eb: ExpressionBuilder<Database, 'cases'>, v: Extract<CaseVisi
   ]);
 }
 
+/** How far the case list counts: a larger list reports this many and `totalCapped`. */
+export const CASE_LIST_COUNT_CAP = 1000;
+
 export async function listCases(db: DB, f: CaseListFilter) {
-  if ('none' in f.visibility) return { total: 0, rows: [] };
-  let q = db.selectFrom('cases').innerJoin('complainants', 'complainants.id', 'cases.complainant_id').where('cases.deleted_at', 'is', null);
+  if ('none' in f.visibility) return { total: 0, totalCapped: false, rows: [] };
+  // The filter reads `cases` alone (the complainant's UID through a subquery), so the count needs no join.
+  let filtered = db.selectFrom('cases').where('cases.deleted_at', 'is', null);
   const v = f.visibility;
-  if (!v.all) q = q.where((eb) => visibleTo(eb, v));
-  if (f.status?.length) q = q.where('cases.status', 'in', f.status);
-  if (f.category) q = q.where('cases.category', '=', f.category);
-  if (f.tier) q = q.where('cases.tier', '=', f.tier);
-  if (f.assigneeId) q = q.where('cases.assignee_id', '=', f.assigneeId);
+  if (!v.all) filtered = filtered.where((eb) => visibleTo(eb, v));
+  if (f.status?.length) filtered = filtered.where('cases.status', 'in', f.status);
+  if (f.category) filtered = filtered.where('cases.category', '=', f.category);
+  if (f.tier) filtered = filtered.where('cases.tier', '=', f.tier);
+  if (f.assigneeId) filtered = filtered.where('cases.assignee_id', '=', f.assigneeId);
   if (f.search) {
     const like = `%${f.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    q = q.where((eb) => eb.or([eb('cases.case_number', 'ilike', like), eb('cases.description', 'ilike', like), eb('complainants.exchange_uid', 'ilike', like)]));
+    filtered = filtered.where((eb) =>
+      eb.or([
+        eb('cases.case_number', 'ilike', like),
+        eb('cases.description', 'ilike', like),
+        eb('cases.complainant_id', 'in', eb.selectFrom('complainants').select('complainants.id').where('complainants.exchange_uid', 'ilike', like)),
+      ]),
+    );
   }
-  const total = await q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const cap = f.countCap ?? CASE_LIST_COUNT_CAP;
+  // Counted up to the cap and no further: past it the queue says "1,000+". An exact count of a
+  // million cases reads every one of them on every page; this stops after cap + 1 rows.
+  const counted = await db
+    .selectFrom(
+      filtered
+        .select(sql<number>`1`.as('one'))
+        // In the queue's order, so the plan walks the queue index and stops (a bitmap of every visible case would not).
+        .orderBy('cases.received_at', 'desc')
+        .orderBy('cases.id')
+        .limit(cap + 1)
+        .as('visible'),
+    )
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  const n = Number(counted.n);
+  const q = filtered.innerJoin('complainants', 'complainants.id', 'cases.complainant_id');
   const rows = await q
     .select([
       'cases.id',
@@ -229,7 +255,7 @@ export async function listCases(db: DB, f: CaseListFilter) {
     .limit(f.limit)
     .offset(f.offset)
     .execute();
-  return { total: Number(total.n), rows };
+  return { total: Math.min(n, cap), totalCapped: n > cap, rows };
 }
 
 /**
@@ -252,12 +278,7 @@ export async function slaDueCases(db: DB, visibility: CaseVisibility, horizon: D
       ]),
     )
     .where('resolved_at', 'is', null)
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('first_responded_at', 'is', null), eb('first_response_due_at', '<=', horizon)]),
-        eb('resolution_due_at', '<=', horizon),
-      ]),
-    );
+    .where((eb) => eb.or([eb.and([eb('first_responded_at', 'is', null), eb('first_response_due_at', '<=', horizon)]), eb('resolution_due_at', '<=', horizon)]));
   if (!visibility.all) q = q.where((eb) => visibleTo(eb, visibility));
   return q.orderBy('resolution_due_at').limit(500).execute();
 }

@@ -101,11 +101,11 @@ async function event(trx: DB, ctx: Ctx, c: { id: string }, type: string, payload
 
 export async function listVisibleCases(db: DB, ctx: Ctx, f: { status?: string[]; category?: string; tier?: string; assigneeId?: string; search?: string; limit: number; offset: number }) {
   const visibility = caseVisibility(ctx.actor);
-  const { total, rows } = await listCases(db, { visibility, ...f });
+  const [{ total, totalCapped, rows }, atRisk] = await Promise.all([listCases(db, { visibility, ...f }), getSetting(db, SETTINGS.atRiskMinutes, 60)]);
   const now = new Date();
-  const atRisk = await getSetting(db, SETTINGS.atRiskMinutes, 60);
   return {
     total,
+    totalCapped,
     cases: rows.map((r) => ({
       id: r.id,
       caseNumber: r.case_number,

@@ -8,6 +8,7 @@ import * as escalations from './migrations/2026-11-21T1200-escalations';
 import * as dossiers from './migrations/2026-11-21T1300-dossiers';
 import * as dossierRenderer from './migrations/2026-11-21T1400-dossier-renderer';
 import * as serviceRole from './migrations/2026-11-22T0900-service-role';
+import * as caseQueue from './migrations/2026-12-06T0900-case-queue';
 
 export type DB = Kysely<Database>;
 
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21T1300-dossiers': dossiers,
   '2026-11-21T1400-dossier-renderer': dossierRenderer,
   '2026-11-22T0900-service-role': serviceRole,
+  '2026-12-06T0900-case-queue': caseQueue,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
