@@ -3,8 +3,10 @@
 // deliver them: the triggers fill the queue's lowered search text), then Chinese substrings of two
 // to seven characters (and one English word, one UID fragment, one term found nowhere) searched
 // the two ways the workstation searches:
-//   queue   listQueue({ filter: { search }, limit: 100 }) — the queue's search: the count, the
-//           page of ids in SLA order and the rows (desktop/main/workstation/queue.ts);
+//   queue   queuePage({ filter: { search }, limit: 50 }) — the queue's search as the screen waits
+//           for it: the page of ids in SLA order and the rows (desktop/main/workstation/queue.ts).
+//           The screen asks for the total a moment later (countQueue, shown as "100+" until then):
+//           that count is timed too and reported beside it, without a target;
 //   global  searchCases(term, { limit: 50 }) — the search over cases, complainants, notes,
 //           communications, exhibits and records (desktop/main/store/search.ts).
 // Each term is searched once unmeasured, then REPEATS times, terms interleaved; p50/p95/max per way.
@@ -21,8 +23,8 @@ import { sql } from 'kysely';
 import { openLocalStore, type LocalStore } from '../desktop/main/store/local-db';
 import { applyPull } from '../desktop/main/store/apply-changes';
 import { searchCases } from '../desktop/main/store/search';
-import { listQueue } from '../desktop/main/workstation/queue';
-import { queueQueryInput } from '../desktop/contract/schemas';
+import { countQueue, queuePage } from '../desktop/main/workstation/queue';
+import { QUEUE_PAGE_SIZE, queueQueryInput } from '../desktop/contract/schemas';
 import { serverCase, serverRow, pullPage } from '../test/desktop/support';
 import { emitResult, info, makeResult, targeted, check } from './lib/result';
 import { SUBJECTS } from './lib/case-data-set';
@@ -99,8 +101,8 @@ async function seed(store: LocalStore) {
   return performance.now() - t0;
 }
 
-/** The queue screen's search: the first 100 rows in SLA order (the schema's defaults for the rest). */
-const queueQuery = (search: string) => queueQueryInput.parse({ filter: { search }, limit: 100 });
+/** The queue screen's search: its first page of rows in SLA order (the schema's defaults for the rest). */
+const queueQuery = (search: string) => queueQueryInput.parse({ filter: { search }, limit: QUEUE_PAGE_SIZE });
 
 async function main(): Promise<number> {
   const loadStart = load();
@@ -125,21 +127,27 @@ async function main(): Promise<number> {
 
     const scope = { db: store.db, userId: USER, now: new Date('2026-11-20T12:00:00Z') };
     const queue: Record<string, number[]> = {};
+    const counts: Record<string, number[]> = {};
     const global: Record<string, number[]> = {};
     const hits: Record<string, { total: number; global: number }> = {};
     for (const term of TERMS) {
       // Unmeasured first search: plans cached, pages in memory, as in a session already running.
-      const page = await listQueue(scope, queueQuery(term));
+      await queuePage(scope, queueQuery(term));
+      const { total } = await countQueue(scope, { filter: { search: term } });
       const g = await searchCases(store.db, term, { limit: 50 });
-      hits[term] = { total: page.total ?? -1, global: g.length };
+      hits[term] = { total, global: g.length };
       queue[term] = [];
+      counts[term] = [];
       global[term] = [];
     }
     for (let r = 0; r < REPEATS; r++) {
       for (const term of TERMS) {
         let t = performance.now();
-        await listQueue(scope, queueQuery(term));
+        await queuePage(scope, queueQuery(term));
         queue[term]!.push(performance.now() - t);
+        t = performance.now();
+        await countQueue(scope, { filter: { search: term } });
+        counts[term]!.push(performance.now() - t);
         t = performance.now();
         await searchCases(store.db, term, { limit: 50 });
         global[term]!.push(performance.now() - t);
@@ -147,6 +155,7 @@ async function main(): Promise<number> {
     }
     const all = (m: Record<string, number[]>) => Object.values(m).flat();
     const q = { p50: quantile(all(queue), 0.5), p95: quantile(all(queue), 0.95), max: Math.max(...all(queue)) };
+    const ct = { p50: quantile(all(counts), 0.5), p95: quantile(all(counts), 0.95) };
     const gl = { p50: quantile(all(global), 0.5), p95: quantile(all(global), 0.95), max: Math.max(...all(global)) };
     const expectedChinese = Math.ceil(stored / SUBJECTS.length);
     const hitsOk =
@@ -158,9 +167,18 @@ async function main(): Promise<number> {
       `local-search: substring search over ${fmtInt(stored)} cases in the workstation store (PGlite), ${TERMS.length} terms × ${REPEATS} runs, interleaved`,
       line('machine', `${os.cpus().length} CPU (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; load at start ${loadStart}, at end ${load()}`),
       line('store', `${fmtInt(stored)} cases applied through applyPull in ${(seedMs / 1000).toFixed(1)} s`),
-      line('QUEUE SEARCH (listQueue, limit 100)', `p50 ${ms(q.p50)}, p95 ${ms(q.p95)}, max ${ms(q.max)} (target p95 ≤ ${TARGET_P95_MS} ms): ${q.p95 <= TARGET_P95_MS ? 'PASS' : 'FAIL'}`),
+      line(
+        `QUEUE SEARCH (queuePage, limit ${QUEUE_PAGE_SIZE})`,
+        `p50 ${ms(q.p50)}, p95 ${ms(q.p95)}, max ${ms(q.max)} (target p95 ≤ ${TARGET_P95_MS} ms): ${q.p95 <= TARGET_P95_MS ? 'PASS' : 'FAIL'}`,
+      ),
+      line('  its count, asked after (countQueue)', `p50 ${ms(ct.p50)}, p95 ${ms(ct.p95)} (no target: the rows are on screen before it)`),
       line('GLOBAL SEARCH (searchCases, limit 50)', `p50 ${ms(gl.p50)}, p95 ${ms(gl.p95)}, max ${ms(gl.max)} (target p95 ≤ ${TARGET_P95_MS} ms): ${gl.p95 <= TARGET_P95_MS ? 'PASS' : 'FAIL'}`),
-      ...TERMS.map((t) => line(`  '${t}'`, `queue p50 ${ms(quantile(queue[t]!, 0.5))} (${fmtInt(hits[t]!.total)} matches); global p50 ${ms(quantile(global[t]!, 0.5))} (${hits[t]!.global} shown)`)),
+      ...TERMS.map((t) =>
+        line(
+          `  '${t}'`,
+          `queue p50 ${ms(quantile(queue[t]!, 0.5))}, count ${ms(quantile(counts[t]!, 0.5))} (${fmtInt(hits[t]!.total)} matches); global p50 ${ms(quantile(global[t]!, 0.5))} (${hits[t]!.global} shown)`,
+        ),
+      ),
       line('matches as generated', hitsOk ? 'yes' : `NO: ${JSON.stringify(hits)}`),
       '',
     ];
@@ -169,9 +187,10 @@ async function main(): Promise<number> {
       makeResult(
         'local-search',
         [
-          targeted('queue_search_p95_ms', `queue search (listQueue) over ${fmtInt(stored)} cases, p95`, Math.round(q.p95 * 10) / 10, 'ms', '<=', TARGET_P95_MS),
+          targeted('queue_search_p95_ms', `queue search, first page of rows (queuePage) over ${fmtInt(stored)} cases, p95`, Math.round(q.p95 * 10) / 10, 'ms', '<=', TARGET_P95_MS),
           targeted('global_search_p95_ms', `global search (searchCases) over ${fmtInt(stored)} cases, p95`, Math.round(gl.p95 * 10) / 10, 'ms', '<=', TARGET_P95_MS),
           info('queue_search_p50_ms', 'queue search p50', Math.round(q.p50 * 10) / 10, 'ms'),
+          info('queue_count_p95_ms', 'queue search count, asked after the rows (countQueue), p95', Math.round(ct.p95 * 10) / 10, 'ms'),
           info('global_search_p50_ms', 'global search p50', Math.round(gl.p50 * 10) / 10, 'ms'),
           check('matches_as_generated', 'match counts as generated', hitsOk),
         ],

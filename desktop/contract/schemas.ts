@@ -42,7 +42,11 @@ export const queueFilterSchema = z
     language: z.enum(LANGUAGES).optional(),
     sla: z.enum(SLA_FILTERS).optional(),
     /** With sla = due_within: the window, in minutes. */
-    slaWithinMinutes: z.int().min(1).max(7 * 24 * 60).optional(),
+    slaWithinMinutes: z
+      .int()
+      .min(1)
+      .max(7 * 24 * 60)
+      .optional(),
     usdMin: nonNegativeAmountString.optional(),
     usdMax: nonNegativeAmountString.optional(),
     vipMin: z.int().min(0).max(VIP_LEVEL_MAX).optional(),
@@ -56,10 +60,8 @@ export const queueFilterSchema = z
     unreadOnly: z.boolean().optional(),
   })
   .superRefine((v, ctx) => {
-    if (v.sla === 'due_within' && v.slaWithinMinutes === undefined)
-      ctx.addIssue({ code: 'custom', path: ['slaWithinMinutes'], message: 'validation.required' });
-    if (v.vipMin !== undefined && v.vipMax !== undefined && v.vipMin > v.vipMax)
-      ctx.addIssue({ code: 'custom', path: ['vipMax'], message: 'workstation.validation.range_reversed' });
+    if (v.sla === 'due_within' && v.slaWithinMinutes === undefined) ctx.addIssue({ code: 'custom', path: ['slaWithinMinutes'], message: 'validation.required' });
+    if (v.vipMin !== undefined && v.vipMax !== undefined && v.vipMin > v.vipMax) ctx.addIssue({ code: 'custom', path: ['vipMax'], message: 'workstation.validation.range_reversed' });
   });
 export type QueueFilter = z.infer<typeof queueFilterSchema>;
 
@@ -68,6 +70,9 @@ export const queueSortSchema = z.strictObject({
   direction: z.enum(['asc', 'desc']),
 });
 export type QueueSort = z.infer<typeof queueSortSchema>;
+
+/** The queue screen's page: a screen is about 26 rows; 50 cover it and cost the engine and the page half of 100. */
+export const QUEUE_PAGE_SIZE = 50;
 
 export const queueQueryInput = z.strictObject({
   filter: queueFilterSchema.default({}),
@@ -85,7 +90,10 @@ export const caseIdInput = z.strictObject({ caseId: uuid });
 export const timelineInput = z.strictObject({
   caseId: uuid,
   /** Event type prefixes to keep, e.g. `case.transition`, `note`; all when absent. */
-  kinds: z.array(z.string().regex(/^[a-z_.]{1,64}$/, 'workstation.validation.event_kind')).max(50).optional(),
+  kinds: z
+    .array(z.string().regex(/^[a-z_.]{1,64}$/, 'workstation.validation.event_kind'))
+    .max(50)
+    .optional(),
 });
 
 /** Case mutations as the renderer sends them: the sync protocol's inputs, without the row id the engine assigns. */

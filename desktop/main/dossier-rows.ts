@@ -15,7 +15,7 @@ import type { LocalDatabase } from './store/local-schema';
 type Row = Record<string, unknown>;
 
 /** Columns only the workstation has: never part of a dossier's rows. */
-const LOCAL_ONLY_COLUMNS = ['pending_seq', 'search_text'] as const;
+const LOCAL_ONLY_COLUMNS = ['pending_seq'] as const;
 
 export class LocalCaseNotFoundError extends Error {
   readonly messageKey = 'error.case_not_found';

@@ -25,7 +25,12 @@ async function columnsOf(db: Kysely<any>): Promise<Map<string, Column>> {
     select table_name, column_name, udt_name, numeric_precision, numeric_scale
       from information_schema.columns
      where table_schema = current_schema() and table_name in (${sql.join(SYNCED_TABLE_NAMES)})`.execute(db);
-  return new Map(r.rows.map((c) => [`${c.table_name}.${c.column_name}`, { ...c, numeric_precision: c.numeric_precision === null ? null : Number(c.numeric_precision), numeric_scale: c.numeric_scale === null ? null : Number(c.numeric_scale) }]));
+  return new Map(
+    r.rows.map((c) => [
+      `${c.table_name}.${c.column_name}`,
+      { ...c, numeric_precision: c.numeric_precision === null ? null : Number(c.numeric_precision), numeric_scale: c.numeric_scale === null ? null : Number(c.numeric_scale) },
+    ]),
+  );
 }
 
 let server: TestDatabase;
@@ -42,10 +47,10 @@ describe('local schema', () => {
   it('has every synced table with the server’s columns and types, minus the withheld ones', async () => {
     const [serverColumns, localColumns] = await Promise.all([columnsOf(server.db), columnsOf(store.db)]);
     const expected = new Map([...serverColumns].filter(([, c]) => !(WITHHELD_COLUMNS[c.table_name as keyof typeof WITHHELD_COLUMNS] ?? []).includes(c.column_name)));
-    // Local additions: the optimistic mark on every table, the case's own search text, and the queue's
-    // copies and ranks on cases (filled by triggers; the queue filters and sorts on them).
-    const queueColumns = ['queue_vip_level', 'queue_exchange_uid', 'queue_assignee_name', 'sla_due', 'queue_search', 'status_rank', 'priority_rank'].map((c) => `cases.${c}`);
-    const localOnly = new Set([...SYNCED_TABLE_NAMES.map((t) => `${t}.pending_seq`), 'cases.search_text', ...queueColumns]);
+    // Local additions: the optimistic mark on every table, and the queue's copies, ranks and search
+    // text on cases (filled by triggers and generated; the queue filters, sorts and searches on them).
+    const queueColumns = ['queue_vip_level', 'queue_exchange_uid', 'queue_assignee_name', 'sla_due', 'queue_search', 'queue_bigrams', 'status_rank', 'priority_rank'].map((c) => `cases.${c}`);
+    const localOnly = new Set([...SYNCED_TABLE_NAMES.map((t) => `${t}.pending_seq`), ...queueColumns]);
 
     const missing = [...expected.keys()].filter((k) => !localColumns.has(k));
     const extra = [...localColumns.keys()].filter((k) => !expected.has(k) && !localOnly.has(k));
@@ -53,7 +58,12 @@ describe('local schema', () => {
     expect(extra, 'local columns the server does not have').toEqual([]);
     for (const [key, col] of expected) {
       const local = localColumns.get(key)!;
-      expect({ key, type: local.udt_name, precision: local.numeric_precision, scale: local.numeric_scale }).toEqual({ key, type: col.udt_name, precision: col.numeric_precision, scale: col.numeric_scale });
+      expect({ key, type: local.udt_name, precision: local.numeric_precision, scale: local.numeric_scale }).toEqual({
+        key,
+        type: col.udt_name,
+        precision: col.numeric_precision,
+        scale: col.numeric_scale,
+      });
     }
     // Withheld columns never exist locally.
     for (const [table, cols] of Object.entries(WITHHELD_COLUMNS)) for (const c of cols) expect(localColumns.has(`${table}.${c}`), `${table}.${c}`).toBe(false);
@@ -78,7 +88,7 @@ describe('local schema', () => {
     const tables = (await sql<{ tablename: string }>`select tablename from pg_tables where schemaname = current_schema()`.execute(store.db)).rows.map((r) => r.tablename);
     expect(tables).toEqual(expect.arrayContaining(['outbox', 'rejections', 'meta', 'optimistic_base']));
     const trgm = (await sql<{ indexname: string }>`select indexname from pg_indexes where indexdef like '%gin_trgm_ops%' order by 1`.execute(store.db)).rows.map((r) => r.indexname);
-    expect(trgm).toEqual(expect.arrayContaining(['cases_search_trgm', 'notes_body_trgm', 'exhibit_records_data_trgm', 'complainants_uid_trgm']));
+    expect(trgm).toEqual(expect.arrayContaining(['cases_queue_search_trgm', 'cases_queue_bigrams_trgm', 'notes_body_trgm', 'exhibit_records_data_trgm', 'complainants_uid_trgm']));
     await expect(sql`insert into outbox (seq, name, args, status) values (1, 'addNote', '{}', 'lost')`.execute(store.db)).rejects.toThrow(/check constraint/);
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { applyPull } from '../../desktop/main/store/apply-changes';
 import { applyLocalMutation } from '../../desktop/main/store/optimistic';
-import { searchCases, substringPattern } from '../../desktop/main/store/search';
+import { caseTextMatches, searchCases, substringPattern } from '../../desktop/main/store/search';
 import { ids, openTestStore, pullPage, serverCase, serverRow, type TestStore } from './support';
 
 let store: TestStore;
@@ -24,11 +24,46 @@ beforeAll(async () => {
       { table: 'cases', row: serverCase(C(4), { description: 'Fee charged was 100% higher than shown', complainant_id: ids.complainant2, received_at: '2026-11-20T04:00:00Z' }) },
       { table: 'cases', row: serverCase(C(5), { description: 'Order ref ORDER_7 failed', complainant_id: ids.complainant2, received_at: '2026-11-20T05:00:00Z' }) },
       { table: 'notes', row: serverRow({ id: R(1), case_id: C(3), author_id: ids.user, body: '已联系链上团队核查提现哈希', created_at: '2026-11-20T06:00:00Z' }) },
-      { table: 'communications', row: serverRow({ id: R(2), case_id: C(5), direction: 'inbound', channel: 'email', body: 'Someone STOLE my funds', recorded_by: ids.user, at: '2026-11-20T06:00:00Z' }) },
-      { table: 'exhibits', row: serverRow({ id: R(3), case_id: C(5), blob_sha256: 'a'.repeat(64), side: 'complainant', seq: 1, exhibit_number: 'C-1', type: 'chat_transcript', source: 'upload', file_name: 'chat-export.txt', media_type: 'text/plain', size: '100', description: '客服聊天记录', internal_only: false, taken_in_by: ids.user, taken_in_at: '2026-11-20T06:00:00Z', device_id: null, parse_status: 'parsed', parse_error: null, metadata: {}, record_count: 1 }) },
+      {
+        table: 'communications',
+        row: serverRow({ id: R(2), case_id: C(5), direction: 'inbound', channel: 'email', body: 'Someone STOLE my funds', recorded_by: ids.user, at: '2026-11-20T06:00:00Z' }),
+      },
+      {
+        table: 'exhibits',
+        row: serverRow({
+          id: R(3),
+          case_id: C(5),
+          blob_sha256: 'a'.repeat(64),
+          side: 'complainant',
+          seq: 1,
+          exhibit_number: 'C-1',
+          type: 'chat_transcript',
+          source: 'upload',
+          file_name: 'chat-export.txt',
+          media_type: 'text/plain',
+          size: '100',
+          description: '客服聊天记录',
+          internal_only: false,
+          taken_in_by: ids.user,
+          taken_in_at: '2026-11-20T06:00:00Z',
+          device_id: null,
+          parse_status: 'parsed',
+          parse_error: null,
+          metadata: {},
+          record_count: 1,
+        }),
+      },
       {
         table: 'exhibit_records',
-        row: serverRow({ id: R(4), exhibit_id: R(3), case_id: C(5), seq: 1, kind: 'chat', occurred_at: '2026-11-20T00:00:00Z', data: { speaker: 'agent', message: '您的提币申请正在审核中', lines: [{ txid: '0xDEADBEEF' }], amount: 0.5 } }),
+        row: serverRow({
+          id: R(4),
+          exhibit_id: R(3),
+          case_id: C(5),
+          seq: 1,
+          kind: 'chat',
+          occurred_at: '2026-11-20T00:00:00Z',
+          data: { speaker: 'agent', message: '您的提币申请正在审核中', lines: [{ txid: '0xDEADBEEF' }], amount: 0.5 },
+        }),
       },
     ]),
   );
@@ -83,11 +118,28 @@ describe('searchCases', () => {
     expect(await searchCases(store.db, 'ARB-2026', { limit: 2 })).toHaveLength(2);
   });
 
+  it('finds a two-character Chinese word through the bigram index, not by reading every case', async () => {
+    // Pairs only within a run of CJK: '账户' and '户被' are there; '，资' spans punctuation and is not a pair.
+    const [bigrams] = (await sql<{ queue_bigrams: string }>`select queue_bigrams from cases where id = ${C(1)}`.execute(store.db)).rows;
+    expect(bigrams!.queue_bigrams).toContain(' 账户 户被 被盗 ');
+    expect(bigrams!.queue_bigrams).not.toContain('，');
+    expect(await found('户被')).toEqual([[C(1), ['cases']]]);
+    // Across punctuation it is no pair, but it is still a substring: found the other way.
+    expect(await found('盗，')).toEqual([[C(1), ['cases']]]);
+    await sql`set enable_seqscan = off`.execute(store.db);
+    try {
+      const plan = await sql<{ 'QUERY PLAN': string }>`explain select c.id from cases c where ${caseTextMatches('被盗')}`.execute(store.db);
+      expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('cases_queue_bigrams_trgm');
+    } finally {
+      await sql`reset enable_seqscan`.execute(store.db);
+    }
+  });
+
   it('uses the trigram indexes for queries of three characters or more', async () => {
     await sql`set enable_seqscan = off`.execute(store.db);
     try {
-      const plan = await sql<{ 'QUERY PLAN': string }>`explain select id from cases where search_text ilike ${substringPattern('账户被盗')}`.execute(store.db);
-      expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('cases_search_trgm');
+      const plan = await sql<{ 'QUERY PLAN': string }>`explain select id from cases where queue_search like lower(${substringPattern('账户被盗')})`.execute(store.db);
+      expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('cases_queue_search_trgm');
       const rec = await sql<{ 'QUERY PLAN': string }>`explain select id from exhibit_records where local_json_text(data) ilike ${substringPattern('提币申请')}`.execute(store.db);
       expect(rec.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('exhibit_records_data_trgm');
     } finally {

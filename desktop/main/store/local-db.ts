@@ -13,6 +13,7 @@ import type { LocalDatabase } from './local-schema';
 import * as local1100 from './migrations/2026-11-21T1100-local';
 import * as local1200 from './migrations/2026-11-21T1200-escalations';
 import * as local1201 from './migrations/2026-12-01T1000-workstation';
+import * as local1206 from './migrations/2026-12-06T0900-search';
 
 export type LocalDb = Kysely<LocalDatabase>;
 
@@ -21,6 +22,7 @@ export const LOCAL_MIGRATIONS: Record<string, Migration> = {
   '2026-11-21T1100-local': local1100,
   '2026-11-21T1200-escalations': local1200,
   '2026-12-01T1000-workstation': local1201,
+  '2026-12-06T0900-search': local1206,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

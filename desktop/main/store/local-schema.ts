@@ -105,16 +105,16 @@ export interface LocalCases extends Synced {
   next_action: string | null;
   created_at: Timestamp | null;
   updated_at: Timestamp | null;
-  /** Local only, generated: the case's own searchable text. */
-  search_text: ColumnType<string, never, never>;
   /** Local only, kept by triggers: the complainant's VIP level and exchange UID, the assignee's name (queue filters and sorts). */
   queue_vip_level: ColumnType<number | null, never, never>;
   queue_exchange_uid: ColumnType<string | null, never, never>;
   queue_assignee_name: ColumnType<string | null, never, never>;
   /** Local only, generated: the earliest SLA deadline still open, and the lifecycle and priority ranks. */
   sla_due: ColumnType<Date | null, never, never>;
-  /** Local only, generated: search_text and the exchange UID, lowered (queue search). */
+  /** Local only, generated: the case's own text (number, description, handler summary, next action) and the exchange UID, lowered (queue and global search). */
   queue_search: ColumnType<string, never, never>;
+  /** Local only, generated: every pair of adjacent CJK characters of queue_search as a word (' 提现 现到 '), trigram-indexed: two-character search. */
+  queue_bigrams: ColumnType<string, never, never>;
   status_rank: ColumnType<number | null, never, never>;
   priority_rank: ColumnType<number | null, never, never>;
 }

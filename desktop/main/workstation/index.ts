@@ -57,7 +57,10 @@ import * as cases from './cases';
 import * as supervisor from './supervisor';
 import * as drafts from './drafts.repository';
 import { markRead } from './queue.repository';
-import { caseIdOfConsultation, caseIdOfRemedy, caseNumbers } from './case.repository';
+import { caseIdOfConsultation, caseIdOfRemedy, caseNumbers, findCase } from './case.repository';
+
+/** Pulls after an online assignment until the local store shows it (each a full sync run). */
+const ASSIGN_PULL_ATTEMPTS = 3;
 
 export interface WorkstationOptions extends OpenWorkstationOptions {
   /** The clock (SLA filters, drafts, offline period); tests pass a fixed one. */
@@ -258,9 +261,15 @@ export class Workstation implements WorkstationPort {
   private async open(identity: DeviceIdentity, online: SessionUser | null): Promise<SessionStatus> {
     const role = (ROLES as readonly string[]).includes(identity.role) ? (identity.role as Role) : 'specialist';
     const transport = new SessionTransport(new HttpTransport(this.options.serverUrl, identity.token), this);
-    const engine = await SyncEngine.open({ dataDir: this.options.dataDir, identity: { deviceId: identity.deviceId, userId: identity.userId, role: online?.role ?? role }, transport, online: online !== null });
+    const engine = await SyncEngine.open({
+      dataDir: this.options.dataDir,
+      identity: { deviceId: identity.deviceId, userId: identity.userId, role: online?.role ?? role },
+      transport,
+      online: online !== null,
+    });
     const stored = await getMeta<SessionUser>(engine.db, META_KEYS.user);
-    const user: SessionUser = online ??
+    const user: SessionUser =
+      online ??
       (stored && stored.id === identity.userId
         ? stored
         : { id: identity.userId, name: identity.displayName, role, language: (LANGUAGES as readonly string[]).includes(identity.language) ? (identity.language as Language) : 'en', teamIds: [] });
@@ -306,9 +315,7 @@ export class Workstation implements WorkstationPort {
       const deviceName = v.deviceName ?? os.hostname();
       let identity: DeviceIdentity;
       try {
-        identity = await this.serverCall(() =>
-          this.device.registerOnline({ serverUrl: this.options.serverUrl, email: v.email, password: v.password, totpCode: v.totpCode, deviceName }),
-        );
+        identity = await this.serverCall(() => this.device.registerOnline({ serverUrl: this.options.serverUrl, email: v.email, password: v.password, totpCode: v.totpCode, deviceName }));
       } catch (error) {
         const e = asAppError(error);
         if (e.messageKey === 'auth.totp_code_required') {
@@ -615,7 +622,12 @@ export class Workstation implements WorkstationPort {
         await this.emitSync();
         throw asAppError(error);
       }
-      await this.loop.now();
+      // The server has it; the local store shows it once a pull brought it. A pull that failed
+      // (a busy server) is tried again, a few times, before the screen is told.
+      for (let attempt = 0; attempt < ASSIGN_PULL_ATTEMPTS; attempt++) {
+        await this.loop.now();
+        if ((await findCase(ready.engine.db, v.caseId))?.assignee_id === v.assigneeId) break;
+      }
       this.emit({ type: 'changed', caseIds: [v.caseId] });
     },
   };

@@ -4,7 +4,7 @@
 // page of 100,000 cases is an index scan that stops at the page's end.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { LocalDatabase } from '../store/local-schema';
-import { substringPattern } from '../store/search';
+import { caseTextMatches } from '../store/search';
 import { LOCAL_PENDING_EVENT } from '../store/optimistic';
 import type { QueueFilter, QueueSort, QueueSortColumn } from '../../contract/schemas';
 
@@ -91,8 +91,8 @@ export function filterConditions(filter: QueueFilter, scope: QueueScope): RawBui
   if (filter.teamId) where.push(sql<boolean>`c.team_id = ${filter.teamId}`);
   const search = filter.search?.trim();
   if (search) {
-    // store/search.ts's substring pattern over the case's text and exchange UID (lowered, trigram-indexed), Chinese or English alike.
-    where.push(sql<boolean>`c.queue_search like lower(${substringPattern(search)})`);
+    // The same match as the global search (store/search.ts): the case's text and exchange UID, Chinese or English alike.
+    where.push(caseTextMatches(search));
   }
   if (filter.unreadOnly) where.push(unreadCondition(scope.userId));
   return where.filter((w): w is RawBuilder<boolean> => w !== null);
@@ -210,7 +210,11 @@ export async function listSavedViews(db: Db): Promise<SavedViewRow[]> {
 }
 
 export async function findViewByName(db: Db, name: string): Promise<{ id: string } | undefined> {
-  return db.selectFrom('saved_views').select('id').where(sql<boolean>`lower(name) = lower(${name})`).executeTakeFirst();
+  return db
+    .selectFrom('saved_views')
+    .select('id')
+    .where(sql<boolean>`lower(name) = lower(${name})`)
+    .executeTakeFirst();
 }
 
 export async function upsertSavedView(db: Db, view: SavedViewRow): Promise<void> {

@@ -14,10 +14,9 @@
 // the list is as long as what is known (`totalKnown` false, shown as "100+"); a short first page is the total.
 import { ref, shallowRef } from 'vue';
 import type { QueuePage, QueueRow, QueueRowsPage } from '../../../contract/types';
-import type { QueueCountInput, QueueFilter, QueueQueryInput, QueueSort } from '../../../contract/schemas';
+import { QUEUE_PAGE_SIZE, type QueueCountInput, type QueueFilter, type QueueQueryInput, type QueueSort } from '../../../contract/schemas';
 
-/** A screen is about 26 rows: a page of 50 covers it, and costs the engine and the page half of 100. */
-export const PAGE_SIZE = 50;
+export const PAGE_SIZE = QUEUE_PAGE_SIZE;
 export const MAX_CACHED_PAGES = 48;
 /** How long after a new query's first page the total is asked for (a newer query meanwhile cancels it). */
 export const COUNT_DELAY_MS = 250;
