@@ -46,6 +46,8 @@ export const classifyInput = z
     tier: z.enum(TIERS),
     priority: z.enum(PRIORITIES),
     urgent: z.boolean().optional(),
+    /** Why the tier or priority differs from the tiering rule's suggestion: kept on the classification event. */
+    overrideReason: text(2000).optional(),
   })
   .superRefine((v, ctx) => {
     if (!isSubcategoryOf(v.category, v.subcategory)) ctx.addIssue({ code: 'custom', path: ['subcategory'], message: 'validation.subcategory_mismatch' });

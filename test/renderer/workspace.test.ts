@@ -357,7 +357,7 @@ describe('classification', () => {
     expect(contract.of('cases.classify')[0]!.input).toEqual({ caseId: CASE_ID, category: 'trade', subcategory: 'slippage', tier: 'L3', priority: 'urgent', urgent: true });
     expect(contract.of('cases.addNote')).toHaveLength(0);
 
-    // Override: a lower tier needs a reason, which is recorded as a note beside the classification.
+    // Override: a lower tier needs a reason, which goes with the classification (no separate note).
     const tier = w.findAllComponents(ElSelect).find((s) => s.attributes('data-testid') === 'tier')!;
     tier.vm.$emit('update:modelValue', 'L2');
     await flushPromises();
@@ -368,8 +368,8 @@ describe('classification', () => {
     await w.find('textarea[data-testid="override-reason"]').setValue('Amount is below the L3 line after the rate correction.');
     await w.find('form').trigger('submit');
     await flushPromises();
-    expect(contract.of('cases.classify')[1]!.input).toMatchObject({ tier: 'L2', priority: 'urgent' });
-    expect((contract.of('cases.addNote')[0]!.input as { body: string }).body).toContain('Amount is below the L3 line');
+    expect(contract.of('cases.classify')[1]!.input).toMatchObject({ tier: 'L2', priority: 'urgent', overrideReason: 'Amount is below the L3 line after the rate correction.' });
+    expect(contract.of('cases.addNote')).toHaveLength(0);
   });
 
   it('offers only the subcategories of the chosen category', async () => {

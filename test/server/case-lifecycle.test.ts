@@ -139,7 +139,13 @@ describe('the full path of a case, received to archived', () => {
     // Accepting before classification is refused: a person must confirm the category and tier first.
     const unclassified = await refused(() => api.specialist.cases.transition.mutate({ caseId: id, action: 'accept', expectedStatus: 'initial_review' }));
     expect(unclassified).toMatchObject({ code: 'CONFLICT', messageKey: 'lifecycle.refused.classification_required' });
-    await audited('case.classified', () => api.specialist.cases.classify.mutate({ caseId: id, category: 'trade', subcategory: 'slippage', tier: 'L2', priority: 'normal' }));
+    // A tier or priority other than the tiering rule's suggestion carries its reason on the classification event.
+    const reason = '金额按更正后汇率低于 L3 线 (rate corrected)';
+    await audited('case.classified', () =>
+      api.specialist.cases.classify.mutate({ caseId: id, category: 'trade', subcategory: 'slippage', tier: 'L2', priority: 'high', overrideReason: `  ${reason} ` }),
+    );
+    const classified = await server.t.db.selectFrom('case_events').select('payload').where('case_id', '=', id).where('type', '=', 'case.classified').orderBy('at', 'desc').orderBy('version', 'desc').executeTakeFirstOrThrow();
+    expect(classified.payload).toMatchObject({ after: { tier: 'L2', priority: 'high' }, overrideReason: reason });
     expect(await move('specialist', id, 'accept', 'initial_review')).toEqual({ status: 'investigation' });
 
     // A client that still believes the case is in initial review is told it moved.

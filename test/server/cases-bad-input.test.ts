@@ -128,6 +128,8 @@ bad('cases.classify', 'category bitcoin_airdrop', { category: 'bitcoin_airdrop' 
 bad('cases.classify', 'subcategory of another category', { subcategory: 'slippage' }, 'subcategory', 'validation.subcategory_mismatch');
 bad('cases.classify', 'urgent as text', { urgent: 'very' }, 'urgent');
 bad('cases.classify', 'unknown field', { teamId: randomUUID() }, 'teamId', 'validation.unknown_field');
+bad('cases.classify', 'override reason of 2,001 characters', { overrideReason: '理'.repeat(2001) }, 'overrideReason', 'validation.too_long');
+bad('cases.classify', 'override reason of spaces only', { overrideReason: '   ' }, 'overrideReason', 'validation.required');
 
 // cases.assign
 bad('cases.assign', 'assigneeId a name', { assigneeId: 'bob' }, 'assigneeId', 'validation.format.uuid');

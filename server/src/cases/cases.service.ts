@@ -221,7 +221,7 @@ export async function readComplainantPii(db: DB, ctx: Ctx, caseId: string) {
 export async function classifyCase(
   db: DB,
   ctx: Ctx,
-  input: { caseId: string; category: Category; subcategory: Subcategory; tier: Tier; priority: Priority; urgent?: boolean },
+  input: { caseId: string; category: Category; subcategory: Subcategory; tier: Tier; priority: Priority; urgent?: boolean; overrideReason?: string },
 ) {
   return transact(db, async (trx) => {
     const c = await lockedVisibleCase(trx, ctx, input.caseId);
@@ -230,7 +230,7 @@ export async function classifyCase(
     const before = { category: c.category, subcategory: c.subcategory, tier: c.tier, priority: c.priority, urgent: c.urgent };
     const after = { category: input.category, subcategory: input.subcategory, tier: input.tier, priority: input.priority, urgent: input.urgent ?? c.urgent };
     await updateCase(trx, c.id, { ...after, first_response_due_at: clock.firstResponseDueAt, resolution_due_at: clock.resolutionDueAt });
-    await event(trx, ctx, c, 'case.classified', { before, after });
+    await event(trx, ctx, c, 'case.classified', input.overrideReason ? { before, after, overrideReason: input.overrideReason } : { before, after });
     return { ok: true as const };
   });
 }

@@ -36,12 +36,13 @@ export function eventDetail(entry: TimelineEntry, t: T, has: Has, language: Lang
     }
     case 'case.classified': {
       const a = obj(p.after);
-      return t('dossier.event.classified', {
+      const line = t('dossier.event.classified', {
         category: label(t, has, `dossier.category.${str(a.category)}`, str(a.category)),
         subcategory: label(t, has, `dossier.subcategory.${str(a.subcategory)}`, str(a.subcategory)),
         tier: label(t, has, `case.tier.${str(a.tier)}`, str(a.tier)),
         priority: label(t, has, `case.priority.${str(a.priority)}`, str(a.priority)),
       });
+      return p.overrideReason ? `${line} · ${t('workspace.event.override_reason', { reason: str(p.overrideReason) })}` : line;
     }
     case 'remedy.drafted':
     case 'remedy.withdrawn': {
