@@ -16,7 +16,7 @@ import {
   isSubcategoryOf,
   type Category,
 } from './domain';
-import { amountString, assetCode, complaintIntake, text, uuid } from './schemas';
+import { amountString, assetCode, complaintIntake, plainText, searchText, text, uuid } from './schemas';
 import { Money } from './money';
 
 const caseId = uuid;
@@ -28,7 +28,7 @@ export const listCasesInput = z.strictObject({
   category: categoryEnum.optional(),
   tier: z.enum(TIERS).optional(),
   assigneeId: uuid.optional(),
-  search: z.string().trim().max(200).optional(),
+  search: searchText(200).optional(),
   limit: z.int().min(1).max(200).default(50),
   offset: z.int().min(0).max(1_000_000).default(0),
 });
@@ -59,7 +59,7 @@ export const transitionInput = z.strictObject({
   caseId,
   action: z.enum(CASE_ACTIONS),
   expectedStatus: z.enum(CASE_STATES),
-  reason: z.string().max(5000).optional(),
+  reason: plainText(5000).optional(),
   panelSize: z.union([z.literal(1), z.literal(3)]).optional(),
 });
 
@@ -91,7 +91,7 @@ export const proposeRemedyInput = z
     kind: z.enum(REMEDY_KINDS),
     asset: assetCode.optional(),
     amount: amountString.optional(),
-    details: z.string().max(10_000).default(''),
+    details: plainText(10_000).default(''),
   })
   .superRefine((v, ctx) => {
     const monetary = (MONETARY_REMEDY_KINDS as readonly string[]).includes(v.kind);

@@ -15,7 +15,7 @@ import {
   transitionInput,
   withdrawRemedyInput,
 } from '../case-inputs';
-import { isoDateTime, text, uuid } from '../schemas';
+import { isoDateTime, plainText, text, uuid } from '../schemas';
 import { LANGUAGES } from '../domain';
 
 /** Tables a workstation holds, with the primary-key columns that name a row. */
@@ -76,8 +76,8 @@ export const updateCaseFieldsInput = z
     caseId: uuid,
     fields: z
       .strictObject({
-        handler_summary: z.string().max(20_000).optional(),
-        next_action: z.string().max(2_000).optional(),
+        handler_summary: plainText(20_000).optional(),
+        next_action: plainText(2_000).optional(),
         urgent: z.boolean().optional(),
       })
       .refine((f) => Object.keys(f).length > 0, 'validation.required'),
@@ -179,7 +179,7 @@ export const pullInput = z.strictObject({
   cursor: z.string().regex(/^[0-9]{1,20}:[0-9]{1,20}$/).nullable(),
   limit: z.int().min(1).max(20_000).default(5_000),
   /** Hash of the user's scope (role and teams) the device last synced under. */
-  scope: z.string().max(128).nullable(),
+  scope: plainText(128).nullable(),
 });
 export type PullInput = z.infer<typeof pullInput>;
 
@@ -201,4 +201,4 @@ export interface PullResult {
   scope: string;
 }
 
-export const registerDeviceInput = z.strictObject({ name: text(120), platform: z.string().max(64).default('unknown') });
+export const registerDeviceInput = z.strictObject({ name: text(120), platform: plainText(64).default('unknown') });
