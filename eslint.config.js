@@ -55,6 +55,13 @@ const desktopNode = {
     { regex: '^(\\./)?(\\.\\./)+(desktop/)?main/contract/router$', allowTypeImports: true, message: `${DESKTOP_NODE_MESSAGE} Only \`import type { WorkstationRouter }\` is allowed.` },
   ],
 };
+// The portal's tRPC client is typed by the server's AppRouter through the `#app-router` alias (the real
+// router in tsconfig.portal.json, a stand-in in tsconfig.web.json); `import type` only, so nothing of
+// the server reaches the bundle.
+const appRouterAlias = {
+  paths: [],
+  patterns: [{ regex: '^#app-router$', allowTypeImports: true, message: `${SERVER_MESSAGE} Only \`import type { AppRouter } from '#app-router'\` is allowed.` }],
+};
 const desktopAny = { paths: [], patterns: [{ regex: '^(\\./)?(\\.\\./)+desktop/', message: 'shared/ is used by every part and must not depend on desktop/.' }] };
 // shared/pdf is a folder without an index, so an import into it always names 'pdf/'. From the browser
 // apps it is '(../)+shared/pdf/…'; from inside shared/ also './pdf/…' or '../pdf/…'.
@@ -131,7 +138,7 @@ export default defineConfig(
     // Browser apps: no engine, no server, no Node-only shared code, no Node built-ins, no Electron.
     files: WEB,
     ignores: WEB_BUILD_CONFIGS,
-    rules: { '@typescript-eslint/no-restricted-imports': restrict(desktopNode, server, sharedPdfFromOutside, nodeBuiltins, electron) },
+    rules: { '@typescript-eslint/no-restricted-imports': restrict(desktopNode, server, appRouterAlias, sharedPdfFromOutside, nodeBuiltins, electron) },
   },
   {
     // Pure shared code (all of shared/ but shared/pdf) runs in Node and in browsers alike.

@@ -41,8 +41,10 @@ interface Outcome {
 
 /** Benchmarks of issue 12 that no bench measures yet: listed in the report, and a full run fails while any remains. */
 const NOT_MEASURED: { what: string; why: string }[] = [
-  { what: 'sync vs PouchDB-to-PouchDB replication over loopback HTTP (issue 12, benchmark 2, second half)', why: 'needs pouchdb and a PouchDB HTTP server, not installed (no new dependencies without the lead)' },
-  { what: '10-minute mixed load: neutrals reading, workstations syncing, intake posts, dossier jobs; 0 errors, p99 per kind, server RSS growth ≤ 10 % (issue 12, benchmark 6)', why: 'no bench yet' },
+  {
+    what: 'sync vs PouchDB-to-PouchDB replication over loopback HTTP (issue 12, benchmark 2, second half)',
+    why: 'needs pouchdb and a PouchDB HTTP server, not installed (no new dependencies without the lead)',
+  },
 ];
 
 interface Verdict {

@@ -1,5 +1,6 @@
 // `npm start`: the server (its own output kept) and one workstation in browser mode against it, then
-// the addresses to open and the demo credentials of the roles that work on the workstation. Ctrl-C
+// the addresses to open (the workstation's and the arbitration portal's, built first when missing
+// or stale) and the demo credentials of the roles that work on each. Ctrl-C
 // stops both: the workstation first (engine closed, journal safe), then the server and its database.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { dataDirSetting } from '../shared/data-dir-setting';
 import { announce, browserShellSettings, startBrowserShell, UsageError, type BrowserShell } from '../desktop/main/shell/browser';
 import { openWorkstation } from '../desktop/main/workstation';
+import { ensurePortalBuilt } from './lib/portal-build';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORKSTATION_ROLES = ['specialist', 'legal', 'supervisor'];
@@ -27,8 +29,28 @@ export function workstationCredentials(text: string): { role: string; name: stri
   return found;
 }
 
+const PORTAL_ROLES = ['arbitrator', 'mediator'];
+
+/** The portal roles' sign-in lines from the server's demo-credentials.txt, with their TOTP secrets. */
+export function portalCredentials(text: string): { role: string; name: string; email: string; password: string; totpSecret: string | null }[] {
+  const lines = text.split('\n');
+  const found: { role: string; name: string; email: string; password: string; totpSecret: string | null }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^ {2}(\S+)\s+(.+)$/.exec(lines[i]!);
+    if (!m || !PORTAL_ROLES.includes(m[1]!)) continue;
+    const email = /email:\s+(\S+)/.exec(lines[i + 1] ?? '')?.[1];
+    const password = /password:\s+(\S+)/.exec(lines[i + 2] ?? '')?.[1];
+    const totpSecret = /TOTP secret:\s+(\S+)/.exec(lines[i + 3] ?? '')?.[1] ?? null;
+    if (email && password) found.push({ role: m[1]!, name: m[2]!.trim(), email, password, totpSecret });
+  }
+  return found;
+}
+
 async function main(): Promise<void> {
   const dataDir = path.resolve(dataDirSetting(process.env));
+  // The portal's screens before the server starts (seconds; only when missing or older than their
+  // sources). Without them the server still runs, and /portal/ says how to build them.
+  await ensurePortalBuilt({ log: say }).catch((error: unknown) => process.stderr.write(`Arbitra portal: ${error instanceof Error ? error.message : String(error)}\n`));
   const server = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'server/src/main.ts')], {
     cwd: process.cwd(),
     env: process.env,
@@ -95,6 +117,13 @@ async function main(): Promise<void> {
     say('A workstation belongs to the first person who signs in on it. For another person at the same time, start another one:');
     say(`  npm run workstation -- --server ${serverUrl} --port 5172 --dir ${path.join(dataDir, 'workstation-2')}`);
   } else say(`No demo credentials in ${credentialsFile} (ARBITRA_DEMO=0, or the file was deleted).`);
+  say(`Arbitration portal (arbitrators and mediators): ${serverUrl}/portal/`);
+  const neutrals = fs.existsSync(credentialsFile) ? portalCredentials(fs.readFileSync(credentialsFile, 'utf8')) : [];
+  if (neutrals.length > 0) {
+    say('Sign in on the portal as (the 6-digit code comes from an authenticator app given the TOTP secret):');
+    const width = Math.max(...neutrals.map((c) => c.email.length));
+    for (const c of neutrals) say(`  ${c.role.padEnd(11)} ${c.email.padEnd(width)}  password ${c.password}  TOTP secret ${c.totpSecret ?? '-'}   (${c.name})`);
+  }
   say('Ctrl-C stops the workstation and the server.');
   say('──────────────────────────────────────────────────────────────────────────────');
 }

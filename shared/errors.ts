@@ -1,7 +1,8 @@
 // Errors a person reads carry a message key (translated by shared/i18n) and the field they concern.
 // The server maps `kind` to an HTTP/tRPC code; stacks never leave the server.
 
-export type ErrorKind = 'bad_input' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'too_many_requests' | 'payload_too_large';
+// `unavailable`: a service the request needs (the mail server) did not answer; trying later may work.
+export type ErrorKind = 'bad_input' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'too_many_requests' | 'payload_too_large' | 'unavailable';
 
 export interface FieldIssue {
   /** Dotted path of the offending field, e.g. `complainant.email` or `amounts.0.amount`. */

@@ -17,6 +17,7 @@ export const KIND_TO_CODE: Record<ErrorKind, TRPC_ERROR_CODE_KEY> = {
   conflict: 'CONFLICT',
   too_many_requests: 'TOO_MANY_REQUESTS',
   payload_too_large: 'PAYLOAD_TOO_LARGE',
+  unavailable: 'SERVICE_UNAVAILABLE',
 };
 
 export interface ErrorData {

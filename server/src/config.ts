@@ -25,6 +25,14 @@ const schema = z.object({
   // Origins besides the server's own that may send state-changing requests (a portal served from
   // another origin), comma-separated, e.g. `https://portal.example.com`.
   ARBITRA_ALLOWED_ORIGINS: z.string().default(''),
+  // Where people reach the server, for links in e-mails (invitations); by default http://<host>:<port>.
+  ARBITRA_PUBLIC_URL: z.url().optional(),
+  // Outgoing mail: an SMTP URL (smtp://user:pass@host:587, smtps://…); unset, mail goes to <data dir>/outbox.
+  ARBITRA_SMTP_URL: z.string().optional(),
+  ARBITRA_MAIL_FROM: z.string().default('Arbitra <no-reply@arbitra.invalid>'),
+  ARBITRA_INVITATION_TTL_HOURS: z.coerce.number().min(1).max(24 * 30).default(72),
+  // A browser session unused this long is over (sign in again); device and CLI sessions are not idle-timed.
+  ARBITRA_SESSION_IDLE_MINUTES: z.coerce.number().min(1).max(24 * 60).default(30),
 });
 
 export interface ServerConfig {
@@ -42,6 +50,15 @@ export interface ServerConfig {
   hstsMaxAge: number;
   /** Origins besides the server's own allowed to send state-changing requests (see http/csrf.ts). */
   allowedOrigins: string[];
+  /** The server's address as people reach it, for links in e-mails (see publicBaseUrl). */
+  publicUrl: string | undefined;
+  /** Outgoing mail over SMTP; undefined: written to the outbox under the data directory. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** How long a member's invitation link works. */
+  invitationTtlMs: number;
+  /** How long a browser session may go unused before it ends. */
+  sessionIdleMs: number;
   blobStore:
     | { kind: 'fs' }
     | { kind: 's3'; endpoint?: string; region: string; bucket: string; prefix: string; accessKeyId: string; secretAccessKey: string };
@@ -68,8 +85,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     allowedOrigins: e.ARBITRA_ALLOWED_ORIGINS.split(',')
       .map((o) => o.trim().replace(/\/$/, ''))
       .filter(Boolean),
+    publicUrl: e.ARBITRA_PUBLIC_URL?.replace(/\/+$/, ''),
+    smtpUrl: e.ARBITRA_SMTP_URL || undefined,
+    mailFrom: e.ARBITRA_MAIL_FROM,
+    invitationTtlMs: e.ARBITRA_INVITATION_TTL_HOURS * 60 * 60 * 1000,
+    sessionIdleMs: e.ARBITRA_SESSION_IDLE_MINUTES * 60 * 1000,
     blobStore: blobStoreConfig(e),
   };
+}
+
+/** The base of links people follow (invitations): the configured public URL, or the address the server listens on. */
+export function publicBaseUrl(config: Pick<ServerConfig, 'publicUrl' | 'host' | 'port'>): string {
+  if (config.publicUrl) return config.publicUrl;
+  // A wildcard address is where the server listens, not where anyone can reach it.
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${config.port}`;
 }
 
 function blobStoreConfig(e: z.infer<typeof schema>): ServerConfig['blobStore'] {

@@ -6,6 +6,7 @@ import { openDatabase } from './db/open';
 import { buildApp } from './http/app';
 import { clearRuntimeInfo, DataDirLockedError, writeRuntimeInfo } from './data-dir';
 import { seedDemo } from './demo/seed';
+import { inviteDemoMember } from './demo/invitation';
 import { ChangeNotifier } from './sync/change-notifier';
 import { evidenceDeps } from './evidence/store-from-config';
 import { createDossierJobs } from './dossiers/start-dossier-jobs';
@@ -40,6 +41,8 @@ async function main() {
     // Demo exhibits go into the configured blob store (filesystem or S3), as real intake does.
     const seeded = await seedDemo(database.db, { dataDir: config.dataDir, log: say, evidence });
     if (seeded.cases > 0) say(`Arbitra: demo organisation created with ${seeded.cases} cases; credentials written to ${seeded.credentialsFile}`);
+    const invitation = seeded.cases > 0 ? await inviteDemoMember(database.db, config) : null;
+    if (invitation) say(`Arbitra: demo invitation for a new arbitrator (sets the account up in the portal, once): ${invitation.link} (mail in ${invitation.file})`);
   }
 
   // The audit chain's head, signed and kept with the evidence blobs outside the database: written

@@ -11,7 +11,7 @@ export const appMessages = {
     'app.workstation.title': 'Arbitra 纠纷处理工作台',
     'app.portal.title': 'Arbitra 仲裁门户',
     'app.mode.electron': '正在桌面应用中运行。',
-    'app.mode.browser': '正在浏览器模式下运行(本机未安装 Electron 程序)。',
+    'app.mode.browser': '正在浏览器模式下运行（本机未安装 Electron 程序）。',
     'app.language.switch': 'English',
   },
 } as const;

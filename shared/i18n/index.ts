@@ -20,8 +20,10 @@ import { workstationAppMessages } from './workstation-app.messages';
 import { workspaceMessages } from './workspace.messages';
 import { workstationMessages } from './workstation.messages';
 import { workstationShellMessages } from './workstation-shell.messages';
+import { portalMessages } from './portal.messages';
+import { membersMessages } from './members.messages';
 
-const SOURCES = [coreMessages, lifecycleMessages, rulesMessages, domainMessages, authMessages, appMessages, vaultMessages, caseMessages, evidenceMessages, syncMessages, escalationMessages, desktopMessages, dossierJobsMessages, reportMessages, dossierMessages, workstationMessages, workstationAppMessages, workspaceMessages, workstationShellMessages];
+const SOURCES = [coreMessages, lifecycleMessages, rulesMessages, domainMessages, authMessages, appMessages, vaultMessages, caseMessages, evidenceMessages, syncMessages, escalationMessages, desktopMessages, dossierJobsMessages, reportMessages, dossierMessages, workstationMessages, workstationAppMessages, workspaceMessages, workstationShellMessages, membersMessages, portalMessages];
 
 export const messages: Record<Language, Record<string, string>> = {
   en: Object.assign({}, ...SOURCES.map((s) => s.en)),

@@ -32,6 +32,7 @@ import { createSession, resolveActor, tokenProblem } from '../../server/src/auth
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { seedRoleUsers, type TestUser } from '../support/server';
 import { validComplaint } from '../support/intake';
+import { outboxMails, setupToken } from '../support/mail';
 import { demoArbitrationExhibits } from '../../server/src/demo/data/exhibits';
 import { ROLES, type Role } from '../../shared/domain';
 
@@ -215,6 +216,9 @@ export async function startFuzzWorld(): Promise<FuzzWorld> {
   const revokedKey = await admin.admin.createIntakeKey({ name: 'fuzz revoked' });
   await admin.admin.revokeIntakeKey({ id: revokedKey.intakeKey.id });
   await supervisor.cases.list({});
+  // An open invitation, so the members.* generators reach a real one (its link's token from the outbox mail).
+  const invitation = await legal.members.invite({ email: 'fuzz.invitee@lawfirm.example', role: 'arbitrator', language: 'zh-CN' });
+  const invitationToken = setupToken(outboxMails(dataDir).at(-1)!);
 
   // Users an admin's generated calls may disable or re-role without taking the test's own sessions away.
   const victims: string[] = [];
@@ -256,6 +260,8 @@ export async function startFuzzWorld(): Promise<FuzzWorld> {
     defaultTeamId: [other.id, spare.id],
     userIds: [...victims],
     id: [revokedKey.intakeKey.id, validKey.intakeKey.id],
+    invitationId: [invitation.id],
+    token: [invitationToken],
   };
   const seededCases = { received, investigated, arbitration: arbitration.caseId, mediation: mediation.caseId };
   void seededCases;
@@ -310,7 +316,7 @@ export function snapshotDiff(before: Snapshot, after: Snapshot): { tables: Recor
 }
 
 /**
- * Writes a refused request may make by design: a failed sign-in (or password check) is recorded as
+ * Writes a refused request may make by design: a failed sign-in (or password or TOTP check) is recorded as
  * an attempt and on the audit chain, so guessing is throttled and seen; an upload refused for its
  * bytes (hash mismatch, type not allowed) stays on the audit chain as started and refused
  * (evidence/upload.service.ts: "The refusal stays on the audit chain"), with no upload row or file
@@ -319,6 +325,7 @@ export function snapshotDiff(before: Snapshot, after: Snapshot): { tables: Recor
 export const DESIGNED_REFUSAL_WRITES: Record<string, { tables: readonly string[]; auditActions: readonly string[] }> = {
   'auth.login': { tables: ['login_attempts', 'audit_log'], auditActions: ['session.login_failed'] },
   'auth.changePassword': { tables: ['login_attempts', 'audit_log'], auditActions: ['user.password_change_failed'] },
+  'members.regenerateRecoveryCodes': { tables: ['login_attempts', 'audit_log'], auditActions: ['member.recovery_codes_refused'] },
   'POST /api/v1/cases/:caseId/exhibits': { tables: ['audit_log'], auditActions: ['evidence.upload_started', 'evidence.upload_refused'] },
   'PATCH /api/v1/uploads/:uploadId': { tables: ['audit_log'], auditActions: ['evidence.upload_refused'] },
 };

@@ -1,5 +1,5 @@
 // Property: every REST route the server registers (intake with API keys, evidence uploads and
-// downloads, dossier downloads, the OpenAPI document) under generated requests — valid and mutated
+// downloads, dossier downloads, the OpenAPI document, the portal's files) under generated requests — valid and mutated
 // bodies, path parameters, query strings and headers from the routes' zod schemas, sent with every
 // role's session (as a bearer token or the portal's cookie), none, a TOTP-pending one, made-up
 // tokens and intake keys valid, revoked or forged — never answers 5xx, never leaves an unhandled
@@ -253,8 +253,28 @@ function routeSpecs(): Record<string, RouteSpec> {
     '/api/v1/exhibits/:exhibitId/content': download('/api/v1/exhibits/', '/content', world.pools.exhibitId!),
     '/api/v1/exhibits/:exhibitId/records.csv': download('/api/v1/exhibits/', '/records.csv', world.pools.exhibitId!),
     '/api/v1/dossiers/:dossierId/pdf': download('/api/v1/dossiers/', '/pdf', world.pools.dossierId!),
+    // The portal's built files (server/src/http/portal.ts): anyone may read them; paths that climb
+    // out of the folder, hidden files, encoded separators and NULs are refused, never served.
+    '/portal': portalFiles,
+    '/portal*': portalFiles,
   };
 }
+
+const portalPath = fc.oneof(
+  fc.constantFrom('', 'index.html', 'assets/', 'assets/missing-abcdefgh.js', '../package.json', '..%2f..%2fpackage.json', '%2e%2e/%2e%2e/package.json', '.build-files.json', 'assets/%00.js', 'a\\b', '%', '%E0%A4%A', `${'a/'.repeat(300)}x`),
+  fc.string({ maxLength: 80 }).map(encodeLoosely),
+);
+const portalFiles: RouteSpec = {
+  methods: ['GET', 'HEAD'],
+  request: (method) =>
+    fc.tuple(portalPath, fc.constantFrom('gzip', 'br', '', 'gzip;q=0')).map(([p, encoding]) => ({
+      method,
+      url: `/portal/${p}`,
+      headers: (encoding ? { 'accept-encoding': encoding } : {}) as Record<string, string>,
+      actor: 'anyone',
+      input: { path: p, encoding },
+    })),
+};
 
 /** The routes Fastify has, from its own route table (`printRoutes`), as path → methods. */
 function registeredRoutes(): Map<string, string[]> {
@@ -325,7 +345,7 @@ describe('REST routes under generated requests', () => {
     expect(registeredRoutes().size).toBeGreaterThan(5);
   });
 
-  const paths = ['/api/v1/complaints', '/api/v1/openapi.json', '/api/v1/uploads', '/api/v1/uploads/:uploadId', '/api/v1/cases/:caseId/exhibits', '/api/v1/exhibits/:exhibitId/content', '/api/v1/exhibits/:exhibitId/records.csv', '/api/v1/dossiers/:dossierId/pdf'];
+  const paths = ['/api/v1/complaints', '/api/v1/openapi.json', '/api/v1/uploads', '/api/v1/uploads/:uploadId', '/api/v1/cases/:caseId/exhibits', '/api/v1/exhibits/:exhibitId/content', '/api/v1/exhibits/:exhibitId/records.csv', '/api/v1/dossiers/:dossierId/pdf', '/portal*'];
   for (const path of paths) {
     it(
       `${path}: no 5xx, no unhandled rejection, a refusal writes nothing`,

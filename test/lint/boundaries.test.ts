@@ -34,6 +34,7 @@ const forbidden: Case[] = [
   ['portal/src/x.ts', "import { Buffer } from 'buffer';\nexport const b = Buffer;", 'Node built-in'],
   ['portal/src/x.ts', "import { appRouter } from '../../server/src/trpc/app-router';\nexport const a = appRouter;", 'server/ is Node-only'],
   ['portal/src/x.ts', "import type { AppRouter } from '../../server/src/trpc/app-router';\nexport type A = AppRouter;", 'server/ is Node-only'],
+  ['portal/src/api/x.ts', "import { appRouter } from '#app-router';\nexport const a = appRouter;", "Only `import type { AppRouter } from '#app-router'`"],
   ['portal/src/x.ts', "import { renderDossier } from '../../shared/pdf/dossier/render';\nexport const r = renderDossier;", 'shared/pdf is Node-only'],
   ['portal/src/x.ts', "import { SyncEngine } from '../../desktop/main/sync-engine';\nexport const e = SyncEngine;", 'desktop/main is the Node engine'],
   ['desktop/renderer/src/contract/x.ts', "import { workstationRouter } from '../../../main/contract/router';\nexport const r = workstationRouter;", 'Only `import type { WorkstationRouter }`'],
@@ -77,6 +78,7 @@ const allowed: Case[] = [
     'a component',
   ],
   ['portal/src/x.ts', "import { money } from '../../shared/schemas';\nimport { defineStore } from 'pinia';\nexport const m = [money, defineStore];", 'pure shared code and packages'],
+  ['portal/src/api/x.ts', "import type { AppRouter } from '#app-router';\nexport type A = AppRouter;", "the portal's client is typed by the server's router, through its alias"],
   ['portal/vite.config.ts', "import { resolve } from 'node:path';\nexport default resolve('.');", 'a build config runs in Node'],
   [
     'desktop/contract/x.ts',

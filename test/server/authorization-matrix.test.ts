@@ -86,6 +86,17 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'dossiers.requestExternal': ['arbitrator', 'mediator'],
   'dossiers.status': [...HANDLERS, 'arbitrator', 'mediator'],
   'dossiers.list': HANDLERS,
+  // Members' accounts: legal and admins invite and withdraw invitations; whoever chooses a panel reads
+  // the members' profiles; anybody holding an invitation link sets the account up; a member keeps their profile.
+  'members.invite': ['legal', 'admin'],
+  'members.invitations': ['legal', 'admin'],
+  'members.revokeInvitation': ['legal', 'admin'],
+  'members.list': ['legal', 'supervisor', 'admin'],
+  'members.beginSetup': 'public',
+  'members.completeSetup': 'public',
+  'members.myProfile': ['arbitrator', 'mediator'],
+  'members.updateProfile': ['arbitrator', 'mediator'],
+  'members.regenerateRecoveryCodes': ['arbitrator', 'mediator'],
 };
 
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: 'query' | 'mutation' | 'subscription' } }>;

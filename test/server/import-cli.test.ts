@@ -138,7 +138,7 @@ describe('import-complaints CLI', () => {
     const file = write('zh.csv', [HEADER, 'ZH-1,email,trade,slippage,坏邮箱,2026-11-20T08:00:00Z,false,u-zh-1,,bad-email,,,,,'].join('\n'));
     const run = await runCli(['--url', s.url, '--key', key.key, '--lang', 'zh-CN', file]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('第 1 条(第 2 行):complainant.email:电子邮箱地址无效。');
+    expect(run.stderr).toContain('第 1 条（第 2 行）：complainant.email：电子邮箱地址无效。');
     expect(run.stdout.trim().split('\n').at(-1)).toBe('imported 0, duplicates 0, failed 1');
   });
 
@@ -210,6 +210,6 @@ describe('import-complaints CLI', () => {
     const run = await runCli(['--lang', 'zh-CN', '--url', s.url]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('请用 --key');
-    expect(run.stderr).toContain('用法:');
+    expect(run.stderr).toContain('用法：');
   });
 });

@@ -201,7 +201,7 @@ describe('POST /api/v1/complaints refuses bad input cleanly', () => {
     expect(fields).toEqual(expect.arrayContaining(['channel', 'urgent', 'amounts.0.asset', 'amounts.0.amount', 'complainant.email']));
     expect(res.json.error.field).toBe(fields[0]);
     const byField = Object.fromEntries(res.json.error.issues.map((i: { field: string; message: string }) => [i.field, i.message]));
-    expect(byField['amounts.0.amount']).toBe('金额须为普通十进制数,例如 1250.5(不得带正负号、指数或分隔符)。');
+    expect(byField['amounts.0.amount']).toBe('金额须为普通十进制数，例如 1250.5（不得带正负号、指数或分隔符）。');
     expect(await rowCounts(s.t.db)).toEqual(before);
   });
 

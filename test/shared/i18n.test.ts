@@ -14,7 +14,7 @@ function sources(dir: string): string[] {
 }
 
 // A key literal where the code hands it to a person: an error, a refinement's message, a field.
-const KEY = String.raw`(?:error|validation|auth|admin|case|intake|lifecycle|evidence|rules|csv|sla|app)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*`;
+const KEY = String.raw`(?:error|validation|auth|admin|case|intake|lifecycle|evidence|rules|csv|sla|app|members)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*`;
 const CONTEXT = String.raw`(?:AppError\(\s*'[a-z_]+',\s*|badInput\(\s*|conflict\(\s*|forbidden\(\s*|notFound\(\s*|messageKey:\s*|message:\s*|error:\s*)`;
 // Validation keys are messages wherever they stand (refine's second argument, regex messages).
 const KEY_LITERAL = new RegExp(`${CONTEXT}['\`](${KEY})['\`]|['\`](validation\\.[a-z0-9_.]+)['\`]`, 'g');

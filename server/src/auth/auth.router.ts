@@ -5,7 +5,7 @@ import { changePasswordInput, loginInput, totpConfirmInput } from './auth.schema
 
 export const authRouter = router({
   login: procedure.input(loginInput).mutation(async ({ ctx, input }): Promise<Omit<LoginResult, 'token'> & { token?: string }> => {
-    const { token, ...result } = await login(ctx.db, ctx.meta, input);
+    const { token, ...result } = await login(ctx.db, ctx.meta, input, new Date(), { idleMs: ctx.config.sessionIdleMs });
     // The portal keeps its session in an httpOnly cookie that scripts cannot read, so the token is
     // not in the body either; devices and the CLI hold theirs.
     if ((input.kind ?? 'browser') !== 'browser') return { ...result, token };

@@ -16,6 +16,8 @@ export const loginInput = z.strictObject({
   email: emailAddress,
   password: z.string().min(1).max(1024),
   totpCode: totpCode.optional(),
+  /** Instead of a TOTP code when the authenticator is lost: one of the account's recovery codes, used up by signing in. */
+  recoveryCode: z.string().trim().min(1).max(64).optional(),
   kind: z.enum(SESSION_KINDS).optional(),
 });
 

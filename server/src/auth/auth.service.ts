@@ -9,6 +9,7 @@ import { TOTP_REQUIRED_ROLES, type Language, type Role } from '../../../shared/d
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password';
 import { authenticator } from './totp';
 import { createSession } from './session.service';
+import { redeemRecoveryCode } from './recovery-codes';
 import { markSessionTotpVerified, revokeAllSessionsOfUser, revokeSession, teamIdsOf } from './session.repository';
 import { attemptsForEmail, attemptsForEmailFromIp, failuresFromIp, hasSucceededFromIp, lockLoginAccount, recordLoginAttempt, type AttemptRow } from './throttle.repository';
 import {
@@ -38,6 +39,7 @@ export interface LoginInput {
   email: string;
   password: string;
   totpCode?: string;
+  recoveryCode?: string;
   kind?: SessionKind;
 }
 
@@ -46,6 +48,8 @@ export interface LoginResult {
   expiresAt: string;
   user: SessionUser;
   totp: TotpStatus;
+  /** When a recovery code stood in for TOTP: how many unused ones are left (the apps urge new ones when few are). */
+  recoveryCodesLeft?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -133,7 +137,7 @@ async function progressiveDelayMs(db: DB, email: string, ip: string, now: Date):
  * Seconds until this address may try this account again, or null when it may. Locks are per
  * account and address (five guesses lock out the guesser, not the owner elsewhere) and per address.
  */
-async function throttledFor(db: DB, email: string, ip: string, now: Date): Promise<number | null> {
+export async function throttledFor(db: DB, email: string, ip: string, now: Date): Promise<number | null> {
   const since = new Date(now.getTime() - THROTTLE.lookbackMs);
   const pair = lockedUntil(await attemptsForEmailFromIp(db, email, ip, since, THROTTLE.maxRows), THROTTLE.accountAddressLimit, now, { resetOnSuccess: true });
   const address = lockedUntil(await failuresFromIp(db, ip, since, THROTTLE.maxRows), THROTTLE.addressLimit, now, { resetOnSuccess: false });
@@ -163,10 +167,10 @@ export function sessionUser(actor: UserActor): SessionUser {
   return { id: actor.userId, email: actor.email, displayName: actor.displayName, role: actor.role, language: actor.language, teamIds: actor.teamIds };
 }
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: AppError };
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: AppError };
 
 /** Runs `work` in a transaction of its own that commits even when the outcome is a refusal (the attempt stays recorded), then throws it. */
-async function commitThenThrow<T>(db: DB, work: (trx: DB) => Promise<Outcome<T>>): Promise<T> {
+export async function commitThenThrow<T>(db: DB, work: (trx: DB) => Promise<Outcome<T>>): Promise<T> {
   const outcome = await transactIndependently(db, work);
   if (!outcome.ok) throw outcome.error;
   return outcome.value;
@@ -181,7 +185,7 @@ async function commitThenThrow<T>(db: DB, work: (trx: DB) => Promise<Outcome<T>>
  * attempt is refused before the password is looked at; an unknown email costs the same password
  * check as a wrong password and answers the same.
  */
-export async function login(db: DB, meta: RequestMeta, input: LoginInput, now = new Date()): Promise<LoginResult> {
+export async function login(db: DB, meta: RequestMeta, input: LoginInput, now = new Date(), options: { idleMs?: number } = {}): Promise<LoginResult> {
   const email = normaliseEmail(input.email);
   const kind: SessionKind = input.kind ?? 'browser';
   const dummyHash = await dummyPasswordHash();
@@ -213,7 +217,14 @@ export async function login(db: DB, meta: RequestMeta, input: LoginInput, now = 
     const role = user.role as Role;
     let totp: TotpStatus = 'ok';
     let totpVerified = false;
-    if (user.totp_enabled_at !== null && user.totp_secret !== null) {
+    let recoveryCodesLeft: number | undefined;
+    if (user.totp_enabled_at !== null && user.totp_secret !== null && !input.totpCode && input.recoveryCode) {
+      // The authenticator is lost: a recovery code stands in for the TOTP code, once.
+      const redeemed = await redeemRecoveryCode(trx, user.id, input.recoveryCode, now);
+      if (!redeemed.ok) return refuse('recovery_code_invalid', new AppError('unauthenticated', 'auth.recovery_code_invalid', { field: 'recoveryCode' }), user.id);
+      totpVerified = true;
+      recoveryCodesLeft = redeemed.remaining;
+    } else if (user.totp_enabled_at !== null && user.totp_secret !== null) {
       // Enrolled (mandatory for some roles, chosen by others): the code is part of the sign-in.
       if (!input.totpCode) return refuse('totp_missing', new AppError('unauthenticated', 'auth.totp_code_required', { field: 'totpCode' }), user.id);
       const step = authenticator.matchStep(user.totp_secret, input.totpCode, now);
@@ -227,7 +238,7 @@ export async function login(db: DB, meta: RequestMeta, input: LoginInput, now = 
       totp = 'enrolment_required';
     }
 
-    const session = await createSession(trx, { userId: user.id, kind, totpVerified, ip: meta.ip, userAgent: meta.userAgent }, now);
+    const session = await createSession(trx, { userId: user.id, kind, totpVerified, ip: meta.ip, userAgent: meta.userAgent, idleMs: options.idleMs }, now);
     await recordLoginAttempt(trx, { email, ip: meta.ip, succeeded: true, at: now });
     const actor: UserActor = {
       kind: 'user',
@@ -240,10 +251,11 @@ export async function login(db: DB, meta: RequestMeta, input: LoginInput, now = 
       sessionId: session.sessionId,
       totpSatisfied: totp === 'ok',
     };
-    await audit(trx, { actor, meta }, { action: 'session.login', entity: 'session', entityId: session.sessionId, details: { kind, totp, ip: meta.ip } });
+    const secondFactor = recoveryCodesLeft !== undefined ? { secondFactor: 'recovery_code', recoveryCodesLeft } : {};
+    await audit(trx, { actor, meta }, { action: 'session.login', entity: 'session', entityId: session.sessionId, details: { kind, totp, ip: meta.ip, ...secondFactor } });
     return {
       ok: true,
-      value: { token: session.token, expiresAt: session.expiresAt.toISOString(), user: sessionUser(actor), totp },
+      value: { token: session.token, expiresAt: session.expiresAt.toISOString(), user: sessionUser(actor), totp, ...(recoveryCodesLeft !== undefined ? { recoveryCodesLeft } : {}) },
     };
   });
 }

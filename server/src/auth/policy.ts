@@ -107,6 +107,19 @@ export const PROCEDURE_ACCESS = {
   'dossiers.requestExternal': ['arbitrator', 'mediator'],
   'dossiers.status': [...HANDLERS, 'arbitrator', 'mediator'],
   'dossiers.list': HANDLERS,
+
+  // External members' accounts: legal and admins invite arbitrators and mediators and withdraw
+  // invitations; those choosing a panel read members' profiles; the invitee sets the account up from
+  // the link (its token is the credential); a member keeps their own profile and renews their recovery codes.
+  'members.invite': ['legal', 'admin'],
+  'members.invitations': ['legal', 'admin'],
+  'members.revokeInvitation': ['legal', 'admin'],
+  'members.list': ['legal', 'supervisor', 'admin'],
+  'members.beginSetup': 'public',
+  'members.completeSetup': 'public',
+  'members.myProfile': ['arbitrator', 'mediator'],
+  'members.updateProfile': ['arbitrator', 'mediator'],
+  'members.regenerateRecoveryCodes': ['arbitrator', 'mediator'],
 } as const satisfies Record<string, Access>;
 
 export type ProcedurePath = keyof typeof PROCEDURE_ACCESS;

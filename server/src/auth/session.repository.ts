@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import type { DB } from '../db/database';
 
+/** The session's idle limit has passed since it was last seen. */
+const idleExpired = (now: Date) => sql<boolean>`sessions.idle_timeout_seconds is not null and sessions.last_seen_at <= ${now}::timestamptz - make_interval(secs => sessions.idle_timeout_seconds)`;
+
 /** The teams of the user in the row (`users` must be in the query): one column instead of another round trip. */
 export const teamIdsOfUser = sql<string[]>`array(select tm.team_id::text from team_members tm where tm.user_id = users.id order by tm.team_id)`;
 
@@ -13,6 +16,7 @@ export function findActiveSessionByTokenHash(db: DB, tokenHash: string, now: Dat
       'sessions.totp_verified',
       'sessions.kind',
       'sessions.device_id',
+      'sessions.last_seen_at',
       'users.id as user_id',
       'users.email',
       'users.display_name',
@@ -24,7 +28,25 @@ export function findActiveSessionByTokenHash(db: DB, tokenHash: string, now: Dat
     .where('sessions.token_hash', '=', tokenHash)
     .where('sessions.revoked_at', 'is', null)
     .where('sessions.expires_at', '>', now)
+    .where(sql<boolean>`not (${idleExpired(now)})`)
     .where('users.disabled_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/** Records that the session was used now (what its idle limit counts from). */
+export function touchSession(db: DB, sessionId: string, now: Date) {
+  return db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', sessionId).where('last_seen_at', '<', now).execute();
+}
+
+/** The idle limit of a session that would still be valid but for it, when it has passed: why the token no longer works. */
+export function idleExpiredSession(db: DB, tokenHash: string, now: Date) {
+  return db
+    .selectFrom('sessions')
+    .select(['sessions.id', 'sessions.idle_timeout_seconds'])
+    .where('sessions.token_hash', '=', tokenHash)
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', now)
+    .where(idleExpired(now))
     .executeTakeFirst();
 }
 
@@ -35,7 +57,18 @@ export async function teamIdsOf(db: DB, userId: string): Promise<string[]> {
 
 export function insertSession(
   db: DB,
-  values: { token_hash: string; user_id: string; kind: string; totp_verified: boolean; expires_at: Date; ip: string | null; user_agent: string | null; device_id?: string | null },
+  values: {
+    token_hash: string;
+    user_id: string;
+    kind: string;
+    totp_verified: boolean;
+    expires_at: Date;
+    ip: string | null;
+    user_agent: string | null;
+    device_id?: string | null;
+    idle_timeout_seconds?: number | null;
+    last_seen_at?: Date;
+  },
 ) {
   return db.insertInto('sessions').values(values).returning(['id']).executeTakeFirstOrThrow();
 }

@@ -9,6 +9,7 @@ import * as dossiers from './migrations/2026-11-21T1300-dossiers';
 import * as dossierRenderer from './migrations/2026-11-21T1400-dossier-renderer';
 import * as serviceRole from './migrations/2026-11-22T0900-service-role';
 import * as caseQueue from './migrations/2026-12-06T0900-case-queue';
+import * as members from './migrations/2026-12-06T1000-members';
 
 export type DB = Kysely<Database>;
 
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21T1400-dossier-renderer': dossierRenderer,
   '2026-11-22T0900-service-role': serviceRole,
   '2026-12-06T0900-case-queue': caseQueue,
+  '2026-12-06T1000-members': members,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -57,6 +57,8 @@ export interface SessionsTable {
   ip: string | null;
   user_agent: string | null;
   device_id: string | null;
+  /** Ends the session when unused this long (null: no idle limit). */
+  idle_timeout_seconds: number | null;
 }
 
 export interface LoginAttemptsTable {
@@ -297,7 +299,7 @@ export interface AuditLogTable {
   hash: string;
 }
 
-export interface Database extends EvidenceDatabase, SyncDatabase, DossierDatabase, EscalationDatabase {
+export interface Database extends EvidenceDatabase, SyncDatabase, DossierDatabase, EscalationDatabase, MembersDatabase {
   settings: SettingsTable;
   teams: TeamsTable;
   users: UsersTable;
@@ -566,4 +568,45 @@ export interface EscalationDatabase {
   ruling_signatures: RulingSignaturesTable;
   ruling_opinions: RulingOpinionsTable;
   custody_entries: CustodyEntriesTable;
+}
+
+export interface MemberInvitationsTable {
+  id: Generated<string>;
+  email: string;
+  role: string;
+  language: string;
+  token_hash: string;
+  invited_by: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  totp_secret: string | null;
+  consumed_at: Timestamp | null;
+  user_id: string | null;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+}
+
+export interface RecoveryCodesTable {
+  id: Generated<string>;
+  user_id: string;
+  code_hash: string;
+  created_at: CreatedAt;
+  used_at: Timestamp | null;
+}
+
+export interface MemberProfilesTable {
+  user_id: string;
+  availability: Generated<string>;
+  availability_note: Generated<string>;
+  languages: Generated<string[]>;
+  areas: Generated<string[]>;
+  conflict_companies: Generated<string[]>;
+  conflict_people: Generated<string[]>;
+  updated_at: Generated<Date>;
+}
+
+export interface MembersDatabase {
+  member_invitations: MemberInvitationsTable;
+  recovery_codes: RecoveryCodesTable;
+  member_profiles: MemberProfilesTable;
 }

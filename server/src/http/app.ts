@@ -1,4 +1,5 @@
-// The HTTP edge: Fastify hosting tRPC at /trpc, the intake REST API at /api/v1, and /healthz.
+// The HTTP edge: Fastify hosting tRPC at /trpc, the intake REST API at /api/v1, the arbitration
+// portal's page and assets at /portal/, and /healthz.
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
@@ -20,6 +21,7 @@ import type { ChangeNotifier } from '../sync/change-notifier';
 import { evidenceDeps } from '../evidence/store-from-config';
 import { registerDossierRoutes } from '../dossiers/dossier.routes';
 import type { DossierQueue } from '../dossiers/dossier-jobs';
+import { registerPortalRoutes } from './portal';
 
 export interface AppDeps {
   db: DB;
@@ -32,6 +34,8 @@ export interface AppDeps {
   changes?: ChangeNotifier | null;
   /** The dossier render queue; without it, dossier requests are refused (downloads still work). */
   dossierQueue?: DossierQueue | null;
+  /** The built portal served under /portal/; by default out/portal (http/portal.ts). */
+  portalDir?: string;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -119,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const evidence = deps.evidence ?? evidenceDeps(deps.db, deps.config);
   await registerEvidenceRoutes(app, evidence);
   await registerDossierRoutes(app, { db: deps.db, store: evidence.store });
+  await registerPortalRoutes(app, { dir: deps.portalDir });
   return app;
 }
 

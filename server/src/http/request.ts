@@ -43,4 +43,5 @@ export const HTTP_STATUS: Record<AppError['kind'], number> = {
   conflict: 409,
   too_many_requests: 429,
   payload_too_large: 413,
+  unavailable: 503,
 };

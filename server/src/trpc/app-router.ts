@@ -9,6 +9,7 @@ import { syncRouter } from '../sync/sync.router';
 import { reportsRouter } from '../reports/reports.router';
 import { escalationsRouter } from '../escalations/escalations.router';
 import { dossiersRouter } from '../dossiers/dossiers.router';
+import { membersRouter } from '../members/members.router';
 
 export const appRouter = router({
   auth: authRouter,
@@ -21,6 +22,7 @@ export const appRouter = router({
   reports: reportsRouter,
   escalations: escalationsRouter,
   dossiers: dossiersRouter,
+  members: membersRouter,
 });
 
 export type AppRouter = typeof appRouter;
