@@ -40,12 +40,7 @@ interface Outcome {
 }
 
 /** Benchmarks of issue 12 that no bench measures yet: listed in the report, and a full run fails while any remains. */
-const NOT_MEASURED: { what: string; why: string }[] = [
-  {
-    what: 'sync vs PouchDB-to-PouchDB replication over loopback HTTP (issue 12, benchmark 2, second half)',
-    why: 'needs pouchdb and a PouchDB HTTP server, not installed (no new dependencies without the lead)',
-  },
-];
+const NOT_MEASURED: { what: string; why: string }[] = [];
 
 interface Verdict {
   pass: boolean;

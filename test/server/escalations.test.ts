@@ -5,6 +5,7 @@
 // member signs once with a hash anyone can recompute; dissents and addenda; every write leaves a
 // timeline event and an audit entry; the database refuses to rewrite rulings, signatures, answered
 // seats and the custody trail, which it copies from the audit chain itself.
+import { amountBand, complainantPseudonym, seatRespondBy } from '../../shared/seat-summary';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure, startTestServer, type TestServer } from '../support/server';
@@ -83,6 +84,12 @@ describe('a three-member arbitration', () => {
     const seats = await lawyer.client.escalations.mySeats.query();
     expect(seats).toEqual([expect.objectContaining({ memberId: memberIds.lawyer, caseId: null, seat: 'lawyer', escalationKind: 'arbitration', panelSize: 3, acceptedAt: null })]);
     expect(seats[0]!.caseNumber).toMatch(/^ARB-/);
+    // The pseudonymous summary: an amount band, not the amount; the complainant as a pseudonym of this case; when to answer by.
+    const c = await server.t.db.selectFrom('cases').select(['usd_equivalent', 'complainant_id']).where('id', '=', caseId).executeTakeFirstOrThrow();
+    expect(seats[0]).toMatchObject({ amountBand: amountBand(c.usd_equivalent), complainantPseudonym: complainantPseudonym(caseId, c.complainant_id) });
+    expect(seats[0]!.amountBand).not.toBeNull();
+    expect(new Date(seats[0]!.respondBy).getTime()).toBe(seatRespondBy(new Date(seats[0]!.assignedAt)).getTime());
+    expect(JSON.stringify(seats)).not.toContain(c.usd_equivalent);
     expect(await failure(lawyer.client.escalations.forCase.query({ caseId }))).toMatchObject({ code: 'NOT_FOUND', messageKey: 'error.case_not_found' });
     // Disclosure comes first; someone else's seat does not exist for them.
     expect(await failure(lawyer.client.escalations.answerSeat.mutate({ memberId: memberIds.lawyer!, answer: 'accept' }))).toMatchObject({ code: 'CONFLICT', messageKey: 'case.disclosure_required' });

@@ -99,6 +99,8 @@ export const seatsOfUser = (db: DB, userId: string) =>
       'cases.case_number',
       'cases.category',
       'cases.subcategory',
+      'cases.usd_equivalent',
+      'cases.complainant_id',
     ])
     .where('escalation_members.user_id', '=', userId)
     .orderBy('escalation_members.assigned_at', 'desc')

@@ -24,6 +24,7 @@ import { findCaseForUpdate, hasRelation, insertEvent } from '../cases/cases.repo
 import { findUserRole } from '../admin/users.repository';
 import * as repo from './escalations.repository';
 import { lockedVisibleCase, transitionCase, visibleCase } from '../cases/cases.service';
+import { amountBand, complainantPseudonym, seatRespondBy } from '../../../shared/seat-summary';
 
 type Ctx = ServiceContext & { actor: UserActor };
 
@@ -139,6 +140,10 @@ export async function mySeats(db: DB, ctx: Ctx) {
     caseNumber: r.case_number,
     category: r.category,
     subcategory: r.subcategory,
+    // The summary a neutral may see before accepting: the amount as a band, the complainant as a pseudonym.
+    amountBand: amountBand(r.usd_equivalent),
+    complainantPseudonym: complainantPseudonym(r.case_id, r.complainant_id),
+    respondBy: seatRespondBy(new Date(r.assigned_at)),
     escalationId: r.escalation_id,
     escalationKind: r.escalation_kind,
     escalationStatus: r.escalation_status,
