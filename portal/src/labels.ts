@@ -19,3 +19,8 @@ export function roleLabel(s: Pick<Seat, 'role' | 'seat'>): string {
 }
 
 export const statusLabel = (status: SeatStatus) => tr(`portal.status.${status}`);
+
+export const amountBandLabel = (s: Pick<Seat, 'amountBand'>) => (s.amountBand ? orCode(`portal.amount_band.${s.amountBand}`, s.amountBand) : tr('portal.amount_band.unknown'));
+
+/** The parties as the summary names them: the complainant's pseudonym against the exchange. */
+export const partiesLabel = (s: Pick<Seat, 'complainantPseudonym'>) => tr('portal.parties', { complainant: s.complainantPseudonym });

@@ -9,6 +9,12 @@ export interface Seat {
   caseNumber: string;
   category: string;
   subcategory: string;
+  /** The disputed amount as a band (shared/seat-summary.ts), never the figure; null when unknown. */
+  amountBand: string | null;
+  /** The complainant's pseudonym in this case. */
+  complainantPseudonym: string;
+  /** When the disclosure and the answer are due. */
+  respondBy: string;
   escalationId: string;
   escalationKind: string;
   escalationStatus: string;

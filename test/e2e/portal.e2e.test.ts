@@ -12,6 +12,11 @@
 // language switch. Signing out brings the sign-in back. axe-core finds no serious or critical
 // violation on any page; no Content-Security-Policy violation is reported; screenshots of each page
 // in both languages go to test-artifacts/e2e/portal-*.png.
+//
+// Then a new member: legal invites an arbitrator through members.invite, the mail lands in the
+// outbox (no SMTP server set), and its link opens the setup page, which takes the token out of the
+// address. The invitee sets the account up with a TOTP code computed from the key the page shows,
+// stores the ten recovery codes, reaches the inbox, and saves a profile the platform then reads.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -22,6 +27,7 @@ import { ensurePortalBuilt } from '../../scripts/lib/portal-build';
 import { startTestServer, TEST_PASSWORD, type TestServer } from '../support/server';
 import { authenticator } from '../support/totp';
 import { escalateCase } from '../support/arbitration-case';
+import { outboxMails, setupToken } from '../support/mail';
 import { ARTIFACTS_DIR, exactly, screenshot, seriousViolations, tr, VIEWPORT, type AxeViolation } from './support/workstation-browser';
 import type { Language } from '../../shared/domain';
 
@@ -80,6 +86,13 @@ async function axe(name: string) {
 
 const heading = (L: Language, key: string, params: Record<string, string> = {}) => page.getByRole('heading', { level: 1, name: tr(L, key, params) });
 const button = (L: Language, key: string) => page.getByRole('button', { name: exactly(tr(L, key)) });
+
+/** The whole page, not only the viewport: the setup and profile pages are longer than one screen. */
+async function fullScreenshot(name: string) {
+  // screenshot() waits for the fonts first; the full-length picture replaces its viewport one.
+  const file = await screenshot(page, name);
+  await page.screenshot({ path: file, fullPage: true, caret: 'hide', animations: 'disabled' });
+}
 
 async function switchLanguage(to: Language) {
   // The switch reads as the language it switches to ("中文" on an English screen).
@@ -234,6 +247,99 @@ describe('arbitration portal', () => {
   it('signs out', async () => {
     await button('zh-CN', 'portal.signout.action').click();
     await expect.poll(() => heading('zh-CN', 'portal.signin.title').isVisible()).toBe(true);
+    const csp = problems.filter((p) => /Content Security Policy|Refused to/i.test(p));
+    expect(csp).toEqual([]);
+  });
+
+  it('a new arbitrator sets the account up from the mailed invitation, with TOTP, and reaches the inbox', async () => {
+    const email = 'new.arbitrator@lawfirm.example';
+    await legal.members.invite.mutate({ email, role: 'arbitrator', language: 'zh-CN' });
+    const mail = outboxMails(server.dataDir).at(-1)!;
+    expect(mail.headers.to).toBe(email);
+    const token = setupToken(mail);
+    // The mail's link points at the configured public address; the page is the same on this server.
+    await page.goto(`${server.url}/portal/#/setup?token=${token}`);
+    await expect.poll(() => heading('zh-CN', 'portal.setup.title').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('invitation').textContent()).toContain(email);
+    // Read once, then out of the address and the history entry.
+    expect(page.url()).not.toContain(token);
+    expect(page.url()).toMatch(/#\/setup$/);
+    expect(JSON.stringify(await page.evaluate(() => (globalThis as unknown as { history: { state: unknown } }).history.state))).not.toContain(token);
+    // The QR code is a data: image, which the page's CSP allows for images only.
+    await expect.poll(() => page.getByTestId('qr-code').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+    await axe('setup (zh-CN)');
+    await fullScreenshot('portal-setup-zh-CN');
+    await switchLanguage('en');
+    await expect.poll(() => heading('en', 'portal.setup.title').isVisible()).toBe(true);
+    await axe('setup (en)');
+    await fullScreenshot('portal-setup-en');
+
+    const label = (key: string) => page.getByLabel(tr('en', key), { exact: true });
+    await label('portal.setup.display_name').fill('Li Wen');
+    await label('portal.setup.password').fill('Password2026!');
+    await label('portal.setup.password_confirm').fill('Password2026!');
+    const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
+    await label('portal.setup.totp_code').fill(authenticator.generate(secret));
+    await button('en', 'portal.setup.submit').click();
+    // Only the server knows the common passwords: its refusal lands at the password, translated.
+    const passwordItem = page.locator('.el-form-item', { has: label('portal.setup.password') });
+    await expect.poll(() => passwordItem.locator('.el-form-item__error').textContent()).toBe(tr('en', 'validation.password_common'));
+    await axe('setup with an error (en)');
+    await label('portal.setup.password').fill('paper lantern river seven');
+    await label('portal.setup.password_confirm').fill('paper lantern river seven');
+    await button('en', 'portal.setup.submit').click();
+
+    const codes = page.getByTestId('recovery-code');
+    await expect.poll(() => codes.count()).toBe(10);
+    await axe('recovery codes (en)');
+    await fullScreenshot('portal-setup-codes-en');
+    const continueButton = button('en', 'portal.recovery.continue');
+    expect(await continueButton.isDisabled()).toBe(true);
+    // From the keyboard: the checkbox, then the button.
+    await page.getByLabel(tr('en', 'portal.recovery.stored')).focus();
+    await page.keyboard.press('Space');
+    await expect.poll(() => continueButton.isDisabled()).toBe(false);
+    await continueButton.click();
+    await expect.poll(() => heading('en', 'portal.inbox.title').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('user-name').textContent()).toContain('Li Wen');
+    await expect.poll(() => page.getByTestId('inbox-empty').isVisible()).toBe(true);
+  });
+
+  it('keeps a profile the platform reads when it chooses a panel', async () => {
+    await page.getByRole('link', { name: exactly(tr('en', 'portal.nav.profile')) }).click();
+    await expect.poll(() => heading('en', 'portal.profile.title').isVisible()).toBe(true);
+    // Element Plus draws its own radio and checkbox over the real input: they are clicked by their text.
+    await page.getByTestId('availability').getByText(tr('en', 'members.availability.limited'), { exact: true }).click();
+    await page.getByLabel(tr('en', 'portal.profile.availability_note'), { exact: true }).fill('Away until 15 January.');
+    for (const area of ['custody', 'p2p'])
+      await page
+        .getByTestId('areas')
+        .getByText(tr('en', `members.area.${area}`), { exact: true })
+        .click();
+    await expect.poll(() => page.getByLabel(tr('en', 'members.area.p2p'), { exact: true }).isChecked()).toBe(true);
+    const company = page.getByLabel(tr('en', 'portal.profile.add_company'), { exact: true });
+    await company.fill('Acme Capital Ltd');
+    await company.press('Enter');
+    const person = page.getByLabel(tr('en', 'portal.profile.add_person'), { exact: true });
+    await person.fill('王小明');
+    await person.press('Enter');
+    await button('en', 'portal.profile.save').click();
+    await expect.poll(() => page.getByTestId('profile-saved').isVisible()).toBe(true);
+    await axe('profile (en)');
+    await fullScreenshot('portal-profile-en');
+    await switchLanguage('zh-CN');
+    await expect.poll(() => heading('zh-CN', 'portal.profile.title').isVisible()).toBe(true);
+    await axe('profile (zh-CN)');
+    await fullScreenshot('portal-profile-zh-CN');
+
+    const saved = (await legal.members.list.query({ area: 'p2p' })).find((m) => m.email === 'new.arbitrator@lawfirm.example');
+    expect(saved).toMatchObject({
+      availability: 'limited',
+      availabilityNote: 'Away until 15 January.',
+      areas: ['custody', 'p2p'],
+      conflictCompanies: ['Acme Capital Ltd'],
+      conflictPeople: ['王小明'],
+    });
     const csp = problems.filter((p) => /Content Security Policy|Refused to/i.test(p));
     expect(csp).toEqual([]);
     failed = false;

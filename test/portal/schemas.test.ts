@@ -29,6 +29,9 @@ describe('the portal’s forms check what the server checks', () => {
     { email: `${'a'.repeat(250)}@example.com`, password: 'x' },
     { email: 'a@example.com', password: 'x'.repeat(1025) },
     { email: 'a@example.com' },
+    { email: 'a@example.com', password: 'x', recoveryCode: ' abcd-efgh-jkmn ' },
+    { email: 'a@example.com', password: 'x', recoveryCode: '   ' },
+    { email: 'a@example.com', password: 'x', recoveryCode: 'x'.repeat(65) },
   ];
   for (const input of signIns)
     it(`sign-in ${JSON.stringify(input).slice(0, 60)}`, () => {
@@ -98,6 +101,9 @@ describe('seats in the inbox', () => {
     caseNumber: 'ARB-2026-000001',
     category: 'trade',
     subcategory: 'slippage',
+    amountBand: '10k_100k',
+    complainantPseudonym: 'C-1A2B',
+    respondBy: '2026-12-06T00:00:00Z',
     escalationId: MEMBER,
     escalationKind: 'arbitration',
     escalationStatus: 'open',

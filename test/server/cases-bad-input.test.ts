@@ -308,12 +308,12 @@ describe('bad input to cases.* and rules.*', () => {
     expect(err).toMatchObject({ httpStatus: 400, messageKey: 'validation.too_long', field: 'body' });
     expect((err as unknown as { issues: { message: string }[] }).issues[0]!.message).toBe('Too long: at most 20000 characters.');
     const zhErr = await failure(zh.specialist.cases.addNote.mutate({ caseId: B.received, body: long(20_001) }));
-    expect((zhErr as unknown as { issues: { message: string }[] }).issues[0]!.message).toBe('过长:最多 20000 个字符。');
+    expect((zhErr as unknown as { issues: { message: string }[] }).issues[0]!.message).toBe('过长：最多 20000 个字符。');
   });
 
   it('fills the placeholders of the headline message (the maximum length)', async () => {
     const err = await failure(zh.specialist.cases.addNote.mutate({ caseId: B.received, body: long(20_001) }));
-    expect(err.message).toBe('过长:最多 20000 个字符。');
+    expect(err.message).toBe('过长：最多 20000 个字符。');
   });
 
   // rules.* schemas carry their own messages, which say what the field must be.

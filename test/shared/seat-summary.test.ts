@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { amountBand, complainantPseudonym, seatRespondBy, SEAT_RESPONSE_DAYS } from '../../shared/seat-summary';
+import { AMOUNT_BANDS, amountBand, complainantPseudonym, seatRespondBy, SEAT_RESPONSE_DAYS } from '../../shared/seat-summary';
+import { messages } from '../../shared/i18n';
 
 describe('amount band', () => {
   it.each([
@@ -40,4 +41,10 @@ describe('complainant pseudonym', () => {
 
 it(`gives a seat ${SEAT_RESPONSE_DAYS} days to answer`, () => {
   expect(seatRespondBy(new Date('2026-12-01T08:00:00Z')).toISOString()).toBe('2026-12-06T08:00:00.000Z');
+});
+
+it('names every band in both languages (the portal shows the band, never the amount)', () => {
+  for (const { band } of AMOUNT_BANDS) {
+    for (const language of ['en', 'zh-CN'] as const) expect(messages[language][`portal.amount_band.${band}`], `${language} ${band}`).toBeTruthy();
+  }
 });

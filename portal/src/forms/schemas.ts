@@ -5,6 +5,7 @@
 // shared validators; test/portal/schemas.test.ts checks both accept and refuse the same inputs.
 import { z } from 'zod';
 import { text, uuid } from '../../../shared/schemas';
+import { completeSetupInput, memberProfileInput, memberTotpCode } from '../../../shared/member-accounts';
 
 /** As the server's `emailAddress`: trimmed and lower-cased before it is checked. */
 const emailAddress = z.string().trim().toLowerCase().max(254).pipe(z.email('validation.format.email'));
@@ -18,6 +19,8 @@ export const signInForm = z.strictObject({
   password: z.string().min(1).max(1024),
   // Optional as on the server: an account without an authenticator gets its own answer (enrolment_required).
   totpCode: totpCode.optional(),
+  /** Instead of the code, when the authenticator is lost (as the server's `recoveryCode`). */
+  recoveryCode: z.string().trim().min(1).max(64).optional(),
 });
 
 export const DISCLOSURE_QUESTIONS = ['exchange', 'complainant', 'holdings', 'appointments'] as const;
@@ -47,3 +50,21 @@ export const discloseInput = z.strictObject({ memberId: uuid, disclosure: text(1
 
 /** As the server's `answerSeatInput`. */
 export const answerSeatInput = z.strictObject({ memberId: uuid, answer: z.enum(['accept', 'decline']), reason: text(2_000).optional() });
+
+/**
+ * The setup form: the server's `completeSetupInput` without what the page adds itself (the token from
+ * the link, the language on screen), with the password typed twice. The strength rules beyond the
+ * length need the server's list of common passwords, so the server checks those.
+ */
+export const setupForm = completeSetupInput
+  .omit({ token: true, language: true })
+  .extend({ passwordConfirm: z.string() })
+  .superRefine((v, ctx) => {
+    if (v.password !== v.passwordConfirm) ctx.addIssue({ code: 'custom', path: ['passwordConfirm'], message: 'portal.setup.password_mismatch' });
+  });
+
+/** As the server's `updateProfileInput` (the same shared schema). */
+export const profileForm = memberProfileInput;
+
+/** As the server's `regenerateRecoveryCodesInput`. */
+export const regenerateRecoveryCodesForm = z.strictObject({ totpCode: memberTotpCode });

@@ -25,6 +25,8 @@ export const useSessionStore = defineStore('portal-session', () => {
   const loaded = ref(false);
   /** Why the person was sent back to sign in: a message key, or null. */
   const endedReason = ref<string | null>(null);
+  /** After a sign-in with a recovery code: how many are left (the server says); null otherwise. */
+  const recoveryCodesLeft = ref<number | null>(null);
   let loading: Promise<void> | null = null;
 
   const signedIn = computed(() => user.value !== null);
@@ -57,8 +59,17 @@ export const useSessionStore = defineStore('portal-session', () => {
     }
     user.value = result.user;
     endedReason.value = null;
+    recoveryCodesLeft.value = typeof result.recoveryCodesLeft === 'number' ? result.recoveryCodesLeft : null;
     loaded.value = true;
     return outcome;
+  }
+
+  /** The session members.completeSetup began (its cookie is already set): signed in as the new member. */
+  function adopt(member: PortalUser): void {
+    user.value = member;
+    endedReason.value = null;
+    recoveryCodesLeft.value = null;
+    loaded.value = true;
   }
 
   async function signOut(): Promise<void> {
@@ -70,6 +81,7 @@ export const useSessionStore = defineStore('portal-session', () => {
     }
     user.value = null;
     endedReason.value = null;
+    recoveryCodesLeft.value = null;
   }
 
   /** The server answered "no session" to a request: back to sign-in, saying why. */
@@ -79,5 +91,5 @@ export const useSessionStore = defineStore('portal-session', () => {
     endedReason.value = 'portal.session.ended';
   }
 
-  return { user, loaded, endedReason, signedIn, ensureLoaded, load, signIn, signOut, ended };
+  return { user, loaded, endedReason, recoveryCodesLeft, signedIn, ensureLoaded, load, signIn, adopt, signOut, ended };
 });
