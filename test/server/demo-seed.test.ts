@@ -160,6 +160,17 @@ describe('demo seed on a new database', () => {
     expect(fs.readdirSync(path.join(dataDir, 'evidence', 'blobs')).length).toBeGreaterThan(0);
   });
 
+  it('leaves one seat for the demo arbitrator to disclose and answer in the portal', async () => {
+    const open = await t.db
+      .selectFrom('escalation_members')
+      .innerJoin('users', 'users.id', 'escalation_members.user_id')
+      .innerJoin('escalations', 'escalations.id', 'escalation_members.escalation_id')
+      .select(['users.email', 'escalation_members.disclosed_at', 'escalation_members.accepted_at', 'escalations.status', 'escalations.panel_size'])
+      .where('escalation_members.disclosed_at', 'is', null)
+      .execute();
+    expect(open).toEqual([{ email: expect.stringMatching(/^helen\.lau\.arbitrator@/), disclosed_at: null, accepted_at: null, status: 'open', panel_size: 1 }]);
+  });
+
   it('ends a mediation in a settlement the seated mediator recorded and signed', async () => {
     const settled = await t.db
       .selectFrom('rulings')

@@ -113,6 +113,8 @@ export type Step =
   | { do: 'exhibits'; by: StaffKey; files: (at: { receivedAt: Date; occurredAt: Date }) => DemoExhibitFile[] }
   /** A seat on the case's open escalation: assigned by legal, disclosed and accepted by the member. */
   | { do: 'seat'; by: StaffKey; member: StaffKey; seat?: MemberSeat; disclosure: string; answer: 'accept' | 'decline' }
+  /** A seat on the case's open escalation, assigned by legal and left for the member to disclose and answer. */
+  | { do: 'appoint'; by: StaffKey; member: StaffKey; seat?: MemberSeat }
   /** Recorded on the case's open escalation; it moves the case on. */
   | { do: 'ruling'; by: StaffKey; kind: RulingKind; text: string }
   /** Signs the case's latest ruling. */
@@ -138,6 +140,7 @@ export const declareRelation = (user: StaffKey, relation: string): Step => ({ do
 export const takeInExhibits = (by: StaffKey, files: (at: { receivedAt: Date; occurredAt: Date }) => DemoExhibitFile[]): Step => ({ do: 'exhibits', by, files });
 export const panelSeat = (member: StaffKey, seat: MemberSeat, disclosure: string): Step => ({ do: 'seat', by: 'legal', member, seat, disclosure, answer: 'accept' });
 export const mediatorSeat = (member: StaffKey, disclosure: string): Step => ({ do: 'seat', by: 'legal', member, disclosure, answer: 'accept' });
+export const appoint = (member: StaffKey, seat?: MemberSeat): Step => ({ do: 'appoint', by: 'legal', member, seat });
 export const award = (by: StaffKey, text: string): Step => ({ do: 'ruling', by, kind: 'award', text });
 export const settlement = (by: StaffKey, text: string): Step => ({ do: 'ruling', by, kind: 'settlement', text });
 export const sign = (by: StaffKey): Step => ({ do: 'sign', by });

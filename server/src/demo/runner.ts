@@ -241,6 +241,11 @@ async function runStep(
       await answerSeat(db, h.ctx(step.member), { memberId: id, answer: step.answer });
       return;
     }
+    case 'appoint': {
+      const escalation = await openEscalationOf(db, caseId);
+      await assignMember(db, h.ctx(step.by), { escalationId: escalation.id, userId: h.user(step.member).id, seat: step.seat ?? null });
+      return;
+    }
     case 'ruling': {
       const escalation = await openEscalationOf(db, caseId);
       await recordRuling(db, h.ctx(step.by), { escalationId: escalation.id, kind: step.kind, text: step.text });

@@ -9,6 +9,7 @@ import {
   completeExecution,
   completeInvestigation,
   consult,
+  appoint,
   escalateToArbitration,
   note,
   opened,
@@ -136,6 +137,8 @@ export const KYC_AML_CASES: DemoCase[] = [
       remedy('arjun', 'account_unfreeze', 'Unfreeze 28,000 USDT; the 12,000 USDT traced to the flagged OTC desk stays frozen pending the authority decision.'),
       proposeResolution('arjun'),
       escalateToArbitration('legal', 'Complainant rejects the partial unfreeze and invokes the arbitration clause of the user agreement.', { panelSize: 1 }),
+      // Left for the demo arbitrator to disclose and answer in the portal: a newcomer sees the whole flow.
+      appoint('arbitrator'),
     ],
     endsIn: 'arbitration',
   },
