@@ -158,7 +158,10 @@ function prune(outDir: string, current: string): void {
 
 async function viteBuild(outDir: string): Promise<void> {
   const [{ build }, { rendererViteConfig }] = await Promise.all([import('vite'), import('../../../renderer.vite.config')]);
-  await build({ ...rendererViteConfig(outDir), configFile: false, logLevel: 'warn', clearScreen: false });
+  const config = rendererViteConfig(outDir);
+  // A production bundle whatever NODE_ENV the caller runs under: vitest sets it to 'test', and Vue's
+  // development build (larger, slower, with dev warnings) would be what the end-to-end tests measure.
+  await build({ ...config, mode: 'production', define: { ...config.define, 'process.env.NODE_ENV': JSON.stringify('production') }, configFile: false, logLevel: 'warn', clearScreen: false });
 }
 
 /**

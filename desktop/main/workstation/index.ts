@@ -59,8 +59,10 @@ import * as drafts from './drafts.repository';
 import { markRead } from './queue.repository';
 import { caseIdOfConsultation, caseIdOfRemedy, caseNumbers, findCase } from './case.repository';
 
-/** Pulls after an online assignment until the local store shows it (each a full sync run). */
-const ASSIGN_PULL_ATTEMPTS = 3;
+/** Pulls after an online assignment until the local store shows it (each a full sync run), at most this many, this long, this far apart. */
+const ASSIGN_PULL_ATTEMPTS = 40;
+const ASSIGN_VISIBLE_WITHIN_MS = 15_000;
+const ASSIGN_PULL_PAUSE_MS = 200;
 
 export interface WorkstationOptions extends OpenWorkstationOptions {
   /** The clock (SLA filters, drafts, offline period); tests pass a fixed one. */
@@ -622,11 +624,14 @@ export class Workstation implements WorkstationPort {
         await this.emitSync();
         throw asAppError(error);
       }
-      // The server has it; the local store shows it once a pull brought it. A pull that failed
-      // (a busy server) is tried again, a few times, before the screen is told.
+      // The server has it; the local store shows it once a pull brought it. A pull may not bring it
+      // yet (a failed pull on a busy server, or a change held back behind a transaction still open on
+      // the server): pull again, a bounded number of times within a bounded time, before the screen is told.
+      const deadline = Date.now() + ASSIGN_VISIBLE_WITHIN_MS;
       for (let attempt = 0; attempt < ASSIGN_PULL_ATTEMPTS; attempt++) {
         await this.loop.now();
-        if ((await findCase(ready.engine.db, v.caseId))?.assignee_id === v.assigneeId) break;
+        if ((await findCase(ready.engine.db, v.caseId))?.assignee_id === v.assigneeId || Date.now() >= deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, ASSIGN_PULL_PAUSE_MS));
       }
       this.emit({ type: 'changed', caseIds: [v.caseId] });
     },
