@@ -6,28 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newestMtime } from '../../desktop/main/shell/renderer-build';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const PORTAL_OUT = path.join(PROJECT_ROOT, 'out/portal');
 
 /** Sources whose change makes the portal stale. */
 const SOURCES = ['portal', 'shared', 'package-lock.json'];
-
-function newestMtime(target: string): number {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(target);
-  } catch {
-    return 0;
-  }
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of fs.readdirSync(target, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('.') || entry.name === 'pdf') continue;
-    newest = Math.max(newest, newestMtime(path.join(target, entry.name)));
-  }
-  return newest;
-}
 
 /** Why out/portal must be (re)built, or null when it is current. */
 export function portalBuildReason(outDir = PORTAL_OUT, projectRoot = PROJECT_ROOT): 'missing' | 'stale' | null {

@@ -36,7 +36,8 @@ function sourceRoots(projectRoot: string): string[] {
   );
 }
 
-function newestMtime(target: string): number {
+/** The newest modification time under `target` (node_modules, hidden entries and pdf/ left out); 0 when missing. */
+export function newestMtime(target: string): number {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(target);

@@ -48,11 +48,11 @@ export function setInvitationTotpSecret(db: DB, id: string, secret: string) {
   return db.updateTable('member_invitations').set({ totp_secret: secret }).where('id', '=', id).execute();
 }
 
-/** Uses the invitation up, once: true when this call did it. */
-export async function consumeInvitation(db: DB, id: string, userId: string, now: Date): Promise<boolean> {
+/** Closes an invitation still open (not used, withdrawn or expired) with `changes`: true when this call did it. */
+async function closeOpenInvitation(db: DB, id: string, now: Date, changes: { consumed_at?: Date; user_id?: string; revoked_at?: Date; revoked_by?: string }): Promise<boolean> {
   const result = await db
     .updateTable('member_invitations')
-    .set({ consumed_at: now, user_id: userId, totp_secret: null })
+    .set({ ...changes, totp_secret: null })
     .where('id', '=', id)
     .where('consumed_at', 'is', null)
     .where('revoked_at', 'is', null)
@@ -61,16 +61,13 @@ export async function consumeInvitation(db: DB, id: string, userId: string, now:
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function revokeInvitation(db: DB, id: string, by: string, now: Date): Promise<boolean> {
-  const result = await db
-    .updateTable('member_invitations')
-    .set({ revoked_at: now, revoked_by: by, totp_secret: null })
-    .where('id', '=', id)
-    .where('consumed_at', 'is', null)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', now)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+/** Uses the invitation up, once: true when this call did it. */
+export function consumeInvitation(db: DB, id: string, userId: string, now: Date): Promise<boolean> {
+  return closeOpenInvitation(db, id, now, { consumed_at: now, user_id: userId });
+}
+
+export function revokeInvitation(db: DB, id: string, by: string, now: Date): Promise<boolean> {
+  return closeOpenInvitation(db, id, now, { revoked_at: now, revoked_by: by });
 }
 
 export function insertMemberUser(
